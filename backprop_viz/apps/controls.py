@@ -1,0 +1,132 @@
+"""Controls shared by the apps: a row of logit sliders with a text box."""
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+MIN_CLASSES = 2
+MAX_CLASSES = 10
+SLIDER_LIMIT = 10.0
+
+
+def parse_logits(text, min_count=MIN_CLASSES, max_count=MAX_CLASSES):
+    r"""Read a typed list such as ``"1, 2, 3"`` or ``"[1 2 3]"`` into floats.
+
+    Returns
+    -------
+    list of float
+
+    Raises
+    ------
+    ValueError
+        With a message short enough to show beside the text box.
+    """
+    tokens = text.strip().strip("[]()").replace(",", " ").split()
+    if not tokens:
+        raise ValueError(f"Type {min_count} to {max_count} numbers separated by commas.")
+
+    values = []
+    for token in tokens:
+        try:
+            values.append(float(token))
+        except ValueError:
+            raise ValueError(f"'{token}' is not a number.") from None
+
+    if not min_count <= len(values) <= max_count:
+        raise ValueError(f"Expected {min_count} to {max_count} numbers, got {len(values)}.")
+    if not all(math.isfinite(value) for value in values):
+        raise ValueError("Logits must be finite: nan and inf are not allowed.")
+    return values
+
+
+def format_logits(values):
+    """Write logits back as the text box shows them: ``"1, 2, 3"``."""
+    return ", ".join(f"{value:g}" for value in values)
+
+
+class LogitControls:
+    r"""Sliders for up to ten logits :math:`p_1 \dots p_T`, plus a text box for any list.
+
+    The sliders cover [-10, 10]; a typed value beyond that widens its slider.
+    A bad typed list leaves the logits as they were and shows a short
+    message beside the box.
+
+    Parameters
+    ----------
+    logits : sequence of float
+        The starting logits; their count is T.
+    on_change : callable
+        Called with no arguments after the logits change.
+    """
+
+    def __init__(self, logits, on_change):
+        self._on_change = on_change
+        self._syncing = False
+
+        self.sliders = [
+            widgets.FloatSlider(value=0.0, min=-SLIDER_LIMIT, max=SLIDER_LIMIT, step=0.1,
+                                description=f"$p_{{{index + 1}}}$", continuous_update=True,
+                                readout_format=".1f", layout=widgets.Layout(width="320px"))
+            for index in range(MAX_CLASSES)
+        ]
+        self.text = widgets.Text(description="logits", placeholder="e.g. 1, 2, 3",
+                                 continuous_update=False, layout=widgets.Layout(width="320px"))
+        self.message = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+
+        for slider in self.sliders:
+            slider.observe(self._slider_changed, names="value")
+        self.text.observe(self._text_submitted, names="value")
+
+        self._logits = []
+        self._show(parse_logits(format_logits(logits)))
+        self.widget = widgets.VBox([self.text, self.message, *self.sliders])
+
+    @property
+    def logits(self):
+        """The current logits p as a float64 array of shape (T,)."""
+        return np.array(self._logits, dtype=np.float64)
+
+    def set_text(self, text):
+        """Type ``text`` into the box, as a student would, and press Enter."""
+        self.text.value = text
+
+    def _text_submitted(self, change):
+        if self._syncing:
+            return
+        try:
+            values = parse_logits(change["new"])
+        except ValueError as error:
+            self.message.value = f'<span style="color:#b00020">{error} Kept {format_logits(self._logits)}.</span>'
+            return
+        self.message.value = ""
+        self._show(values)
+        self._on_change()
+
+    def _slider_changed(self, change):
+        if self._syncing:
+            return
+        self._logits = [slider.value for slider in self.sliders[: len(self._logits)]]
+        self.message.value = ""
+        self._set_text_quietly(format_logits(self._logits))
+        self._on_change()
+
+    def _show(self, values):
+        self._syncing = True
+        try:
+            for index, slider in enumerate(self.sliders):
+                if index < len(values):
+                    limit = max(SLIDER_LIMIT, abs(values[index]))
+                    slider.min, slider.max = -limit, limit
+                    slider.value = values[index]
+                slider.layout.display = None if index < len(values) else "none"
+            self.text.value = format_logits(values)
+        finally:
+            self._syncing = False
+        self._logits = list(values)
+
+    def _set_text_quietly(self, text):
+        self._syncing = True
+        try:
+            self.text.value = text
+        finally:
+            self._syncing = False

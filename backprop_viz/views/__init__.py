@@ -1,0 +1,10 @@
+"""Matplotlib views: each figure is created once and then updated in place.
+
+Views draw; they own no widgets. An app creates a view, calls its ``update``
+with new numbers, and the view changes its artists and calls ``draw_idle``.
+"""
+from backprop_viz.views.bars import BarChart
+from backprop_viz.views.figure import make_figure
+from backprop_viz.views.heatmap import Heatmap
+
+__all__ = ["BarChart", "Heatmap", "make_figure"]
