@@ -25,7 +25,8 @@ def relu_derivative(z):
     r"""Compute :math:`1` where :math:`z > 0` and :math:`0` elsewhere.
 
     ReLU has a kink at :math:`z = 0`, where any value in :math:`[0, 1]` is a
-    subgradient. This function returns 0 there, as PyTorch and scikit-learn do.
+    subgradient. This function returns 0 there, as PyTorch 2.13 and
+    scikit-learn 1.9 do.
     """
     return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
 
@@ -47,7 +48,7 @@ def leaky_relu_derivative(z, slope=0.01):
     r"""Compute :math:`1` where :math:`z > 0` and :math:`\alpha` elsewhere.
 
     At the kink :math:`z = 0` this returns :math:`\alpha`, one end of the
-    subgradient interval :math:`[\alpha, 1]`.
+    subgradient interval :math:`[\alpha, 1]`, as PyTorch 2.13 does.
     """
     z = np.asarray(z, dtype=np.float64)
     return np.where(z > 0, 1.0, slope)
@@ -57,7 +58,7 @@ def sigmoid(z):
     r"""Compute the logistic function :math:`1 / (1 + e^{-z})` without overflow.
 
     For :math:`z < 0` the equal form :math:`e^{z} / (1 + e^{z})` is used, so
-    ``exp`` only ever sees :math:`-|z| \le 0`: it never overflows, and
+    ``exp`` only receives :math:`-|z| \le 0` and never overflows. Even
     :math:`\sigma(-1000) = 0` and :math:`\sigma(1000) = 1` come out without a warning.
     """
     z = np.asarray(z, dtype=np.float64)

@@ -41,7 +41,7 @@ from backprop_viz.losses import LOSSES, gradient_wrt_logits
 from backprop_viz.softmax import softmax
 
 MAX_DEPTH = 20
-"""The largest number of weight layers a :class:`Network` accepts."""
+"""The maximum number of weight layers a :class:`Network` accepts."""
 
 
 @dataclass(frozen=True)

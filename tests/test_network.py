@@ -184,7 +184,7 @@ def test_deep_network_gradients_match_finite_differences():
     n_samples=st.integers(1, 6),
     seed=st.integers(0, 2**16),
 )
-def test_tanh_gradients_match_finite_differences_for_any_shape(hidden, n_features, n_classes, n_samples, seed):
+def test_random_shapes_match_finite_differences(hidden, n_features, n_classes, n_samples, seed):
     network = Network([n_features, *hidden, n_classes], activation="tanh", init="glorot", seed=seed)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n_samples, n_features))
@@ -196,7 +196,7 @@ def test_tanh_gradients_match_finite_differences_for_any_shape(hidden, n_feature
     assert relative_error(network.gradient_vector(gradients), numeric) <= 1e-7
 
 
-def test_relu_kink_subgradient_between_one_sided_differences():
+def test_relu_kink_subgradient_in_bounds():
     # z_1 of unit 0 is 1 * 2 + 2 * (-1) + 0 = 0 exactly, so ReLU sits at its kink.
     network = Network([2, 2, 2], activation="relu")
     network.set_parameters([
@@ -299,7 +299,7 @@ def test_steps_compose_to_backward(activation):
         np.testing.assert_array_equal(expected[k].da_prev, da_prev)
 
 
-def test_activation_backward_is_diagonal_jacobian_transpose():
+def test_activation_backward_diagonal_jacobian():
     network = Network(make_layer_sizes(3), activation="tanh", seed=5)
     X, _ = make_batch(seed=5)
     cache, _ = network.forward(X)
@@ -312,7 +312,7 @@ def test_activation_backward_is_diagonal_jacobian_transpose():
         np.testing.assert_allclose(result[i], jacobian.T @ upstream[i], rtol=1e-14)
 
 
-def test_linear_backward_is_jacobian_transpose():
+def test_linear_backward_jacobian_transpose():
     network = Network(make_layer_sizes(3), activation="relu", seed=5)
     X, _ = make_batch(seed=5, n_samples=3)
     cache, _ = network.forward(X)
