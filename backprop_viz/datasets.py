@@ -90,3 +90,218 @@ def load_digits(test_fraction=0.25, seed=0):
 
     parts = train_test_split(X, z, test_fraction, seed)
     return Split(*parts, class_names=tuple(str(name) for name in bunch.target_names), image_shape=(8, 8))
+
+
+def load_iris(test_fraction=0.25, seed=0):
+    r"""Load scikit-learn's iris flowers, each feature standardised.
+
+    150 flowers in 3 classes, N = 4 measurements in cm. Each feature is shifted
+    and scaled to mean 0 and standard deviation 1 using the training examples
+    only, so no statistic of the test set leaks into training.
+
+    Returns
+    -------
+    Split
+        With class names "setosa", "versicolor" and "virginica".
+    """
+    from sklearn.datasets import load_iris as sklearn_load_iris
+
+    bunch = sklearn_load_iris()
+    X = bunch.data.astype(np.float64)
+    z = bunch.target.astype(np.int64)
+
+    X_train, X_test, z_train, z_test = train_test_split(X, z, test_fraction, seed)
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    X_train = (X_train - mean) / std
+    X_test = (X_test - mean) / std
+
+    return Split(X_train, X_test, z_train, z_test, class_names=tuple(str(name) for name in bunch.target_names))
+
+
+def make_moons(n_samples=200, noise=0.1, seed=0, test_fraction=0.25):
+    r"""Make two interleaving half circles in the plane, one per class.
+
+    A wrapper around ``sklearn.datasets.make_moons``. The classes cannot be
+    separated by a line, so a softmax classifier without a hidden layer fails
+    and one small hidden layer succeeds.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+        The total number of points, split as evenly as possible between the classes.
+    noise : float, default 0.1
+        The standard deviation of Gaussian noise added to each coordinate.
+    seed : int, default 0
+        Seeds both the points and the split.
+    test_fraction : float in (0, 1), default 0.25
+
+    Returns
+    -------
+    Split
+        N = 2, T = 2.
+    """
+    from sklearn.datasets import make_moons as sklearn_make_moons
+
+    _check_generator_arguments(n_samples, noise, n_classes=2)
+    X, z = sklearn_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return _split_points(X, z, ("0", "1"), test_fraction, seed)
+
+
+def make_circles(n_samples=200, noise=0.1, seed=0, test_fraction=0.25, factor=0.5):
+    r"""Make a small circle (class 1) inside a large one (class 0).
+
+    A wrapper around ``sklearn.datasets.make_circles``, with radii 1 and
+    ``factor``. A line cannot separate them, but the radius
+    :math:`\sqrt{x_1^2 + x_2^2}` can.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+        The total number of points, split as evenly as possible between the classes.
+    noise : float, default 0.1
+        The standard deviation of Gaussian noise added to each coordinate.
+    seed : int, default 0
+        Seeds both the points and the split.
+    test_fraction : float in (0, 1), default 0.25
+    factor : float in (0, 1), default 0.5
+        The radius of the inner circle relative to the outer one.
+
+    Returns
+    -------
+    Split
+        N = 2, T = 2.
+    """
+    from sklearn.datasets import make_circles as sklearn_make_circles
+
+    _check_generator_arguments(n_samples, noise, n_classes=2)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    X, z = sklearn_make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    return _split_points(X, z, ("0", "1"), test_fraction, seed)
+
+
+def make_spiral(n_samples=300, noise=0.1, seed=0, test_fraction=0.25, turns=1.0):
+    r"""Make three interleaved spiral arms in the plane, one class per arm.
+
+    Arm :math:`c \in \{0, 1, 2\}` is the curve
+
+    .. math:: r(t) = t, \qquad \theta(t) = \frac{2 \pi c}{3} + 2 \pi \cdot \text{turns} \cdot t, \qquad t \in [0.05, 1]
+
+    sampled at evenly spaced :math:`t`, with Gaussian noise of standard deviation
+    ``noise`` times the radius :math:`r` added to each coordinate, so the
+    arms keep their separation near the centre, where they start 120 degrees apart.
+
+    Parameters
+    ----------
+    n_samples : int, default 300
+        The total number of points, split as evenly as possible between the arms.
+    noise : float, default 0.1
+    seed : int, default 0
+        Seeds both the noise and the split.
+    test_fraction : float in (0, 1), default 0.25
+    turns : float, default 1.0
+        How many times each arm winds around the centre.
+
+    Returns
+    -------
+    Split
+        N = 2, T = 3, with points within radius about 1.
+    """
+    _check_generator_arguments(n_samples, noise, n_classes=3)
+    if not 0 < turns <= 3:
+        raise ValueError(f"turns must be in (0, 3], got {turns!r}")
+    rng = np.random.default_rng(seed)
+
+    z = np.arange(n_samples) % 3
+    t = np.empty(n_samples)
+    for arm in range(3):
+        members = np.flatnonzero(z == arm)
+        t[members] = np.linspace(0.05, 1.0, len(members))
+
+    radius = t
+    angle = 2 * np.pi * z / 3 + 2 * np.pi * turns * t
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    X += noise * radius[:, None] * rng.standard_normal(X.shape)
+
+    return _split_points(X, z, ("0", "1", "2"), test_fraction, seed)
+
+
+def make_xor(n_samples=200, noise=0.1, seed=0, test_fraction=0.25):
+    r"""Make points in the square :math:`[-1, 1]^2` labelled by the XOR of their signs.
+
+    A point :math:`(x_1, x_2)` drawn uniformly from the square gets class 1
+    when exactly one coordinate is positive, and class 0 otherwise. Then
+    Gaussian noise of standard deviation ``noise`` moves each coordinate, so
+    points near the axes can cross into a quadrant of the other class.
+    This is the classic problem that no network without a hidden layer can solve.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+    noise : float, default 0.1
+    seed : int, default 0
+        Seeds both the points and the split.
+    test_fraction : float in (0, 1), default 0.25
+
+    Returns
+    -------
+    Split
+        N = 2, T = 2. The classes hold about half the points each, not exactly.
+    """
+    _check_generator_arguments(n_samples, noise, n_classes=2)
+    rng = np.random.default_rng(seed)
+
+    X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
+    z = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(np.int64)
+    X += noise * rng.standard_normal(X.shape)
+
+    return _split_points(X, z, ("0", "1"), test_fraction, seed)
+
+
+DATASETS = {
+    "digits": load_digits,
+    "iris": load_iris,
+    "moons": make_moons,
+    "circles": make_circles,
+    "spiral": make_spiral,
+    "xor": make_xor,
+}
+
+
+def load_dataset(name, **options):
+    r"""Load or generate a data set by name.
+
+    Parameters
+    ----------
+    name : str
+        "digits", "iris", "moons", "circles", "spiral" or "xor".
+    **options
+        Passed to the loader, e.g. ``seed`` and ``test_fraction`` for all of
+        them, and ``n_samples`` and ``noise`` for the two-dimensional sets.
+
+    Returns
+    -------
+    Split
+    """
+    if name not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
+    return DATASETS[name](**options)
+
+
+def _check_generator_arguments(n_samples, noise, n_classes):
+    """Raise unless ``n_samples`` gives every class at least 2 points and ``noise`` is >= 0."""
+    minimum = 2 * n_classes
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or n_samples < minimum:
+        raise ValueError(f"n_samples must be an integer >= {minimum} ({n_classes} classes), got {n_samples!r}")
+    if not (isinstance(noise, (int, float, np.number)) and np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+
+def _split_points(X, z, class_names, test_fraction, seed):
+    """Split generated points and return them as a Split of float64 and int64 arrays."""
+    X = np.asarray(X, dtype=np.float64)
+    z = np.asarray(z, dtype=np.int64)
+
+    parts = train_test_split(X, z, test_fraction, seed)
+    return Split(*parts, class_names=class_names)
