@@ -23,3 +23,39 @@ __all__ = [
     "softmax_jacobian",
     "softmax_vjp",
 ]
+
+# The l-layer network, its optimisers, its trainer and its data sets.
+from backprop_viz.activations import ACTIVATIONS, get_activation
+from backprop_viz.datasets import DATASETS, load_dataset, load_iris, make_circles, make_moons, make_spiral, make_xor
+from backprop_viz.initializers import INITIALIZERS, initialize_layer
+from backprop_viz.network import MAX_DEPTH, ForwardCache, LayerGradients, Network
+from backprop_viz.optimizers import OPTIMIZERS, SGD, Adam, Momentum, make_optimizer
+from backprop_viz.training import DIGITS_DEFAULTS, SPIRAL_DEFAULTS, History, Trainer, TrainingDiverged
+
+__all__ += [
+    "ACTIVATIONS",
+    "Adam",
+    "DATASETS",
+    "DIGITS_DEFAULTS",
+    "ForwardCache",
+    "get_activation",
+    "History",
+    "initialize_layer",
+    "INITIALIZERS",
+    "LayerGradients",
+    "load_dataset",
+    "load_iris",
+    "make_circles",
+    "make_moons",
+    "make_optimizer",
+    "make_spiral",
+    "make_xor",
+    "MAX_DEPTH",
+    "Momentum",
+    "Network",
+    "OPTIMIZERS",
+    "SGD",
+    "SPIRAL_DEFAULTS",
+    "Trainer",
+    "TrainingDiverged",
+]
