@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 dashboard: $(STAMP)
-	$(BIN)/voila --config=voila.json notebooks/dashboard.ipynb
+	$(BIN)/voila notebooks/dashboard.ipynb
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -120,3 +120,15 @@ def test_cross_entropy_app_loss_selector(cross_entropy_app):
     app.loss_dropdown.value = "mean_squared_error"
     assert "Mean squared error" in app.status.value
     app.loss_dropdown.value = "cross_entropy"
+
+
+@pytest.mark.parametrize("make_app", [SoftmaxApp, JacobianApp])
+def test_app_figure_renders(make_app, tmp_path):
+    app = make_app()
+    app.fig.savefig(tmp_path / "figure.png")
+    assert (tmp_path / "figure.png").stat().st_size > 10_000
+
+
+def test_cross_entropy_app_figure_renders(cross_entropy_app, tmp_path):
+    cross_entropy_app.fig.savefig(tmp_path / "figure.png")
+    assert (tmp_path / "figure.png").stat().st_size > 10_000

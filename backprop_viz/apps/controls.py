@@ -105,7 +105,10 @@ class LogitControls:
     def _slider_changed(self, change):
         if self._syncing:
             return
-        self._logits = [slider.value for slider in self.sliders[: len(self._logits)]]
+        index = self.sliders.index(change["owner"])
+        if index >= len(self._logits) or change["new"] == self._logits[index]:
+            return
+        self._logits[index] = change["new"]
         self.message.value = ""
         self._set_text_quietly(format_logits(self._logits))
         self._on_change()
@@ -116,8 +119,11 @@ class LogitControls:
             for index, slider in enumerate(self.sliders):
                 if index < len(values):
                     limit = max(SLIDER_LIMIT, abs(values[index]))
-                    slider.min, slider.max = -limit, limit
-                    slider.value = values[index]
+                    # One message for range and value, so the browser never clamps
+                    # the value to a stale range and sends the clamped value back.
+                    with slider.hold_sync():
+                        slider.min, slider.max = -limit, limit
+                        slider.value = values[index]
                 slider.layout.display = None if index < len(values) else "none"
             self.text.value = format_logits(values)
         finally:
@@ -130,3 +136,13 @@ class LogitControls:
             self.text.value = text
         finally:
             self._syncing = False
+
+
+def value_table(rows):
+    """Write named rows of numbers as a small HTML table, so values are readable as text too."""
+    lines = ['<table class="bv-values" style="font-family:monospace">']
+    for name, values in rows.items():
+        cells = "".join(f'<td style="padding:0 0.6em">{value:.8g}</td>' for value in values)
+        lines.append(f'<tr data-row="{name}"><th style="text-align:left">{name}</th>{cells}</tr>')
+    lines.append("</table>")
+    return "".join(lines)

@@ -41,6 +41,7 @@ class CrossEntropyApp:
         self._build_controls()
         self._build_figure()
         self.widget = widgets.HBox([self.controls, widgets.VBox([self.fig.canvas, self.status])])
+        self.widget.add_class("bv-cross-entropy-app")
         self.update()
 
     def _build_controls(self):

@@ -2,7 +2,7 @@
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_viz.apps.controls import MAX_CLASSES, LogitControls
+from backprop_viz.apps.controls import MAX_CLASSES, LogitControls, value_table
 from backprop_viz.gradcheck import numerical_gradient, relative_error
 from backprop_viz.softmax import softmax, softmax_jacobian
 from backprop_viz.views import BarChart, Heatmap, make_figure
@@ -34,6 +34,8 @@ class JacobianApp:
     def __init__(self, logits=(1.0, 2.0, 3.0, 0.5)):
         self.logit_controls = LogitControls(logits, self.update)
         self.check_label = widgets.HTMLMath(layout=widgets.Layout(min_height="3em"))
+        self.table = widgets.HTML()
+        self.table.add_class("bv-jacobian-table")
 
         self.fig, (bars_ax, jacobian_ax) = make_figure(8.6, 4.0, 1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
         labels = [f"$f_{{{index + 1}}}$" for index in range(MAX_CLASSES)]
@@ -43,7 +45,9 @@ class JacobianApp:
                                      title=r"$J_{ij} = \partial f_i / \partial p_j$", value_format="{:.3f}",
                                      xlabel="$j$ (logit $p_j$)", ylabel="$i$ (probability $f_i$)")
 
-        self.widget = widgets.HBox([self.logit_controls.widget, widgets.VBox([self.fig.canvas, self.check_label])])
+        figure_column = widgets.VBox([self.fig.canvas, self.check_label, self.table])
+        self.widget = widgets.HBox([self.logit_controls.widget, figure_column])
+        self.widget.add_class("bv-jacobian-app")
         self.update()
 
     @property
@@ -68,4 +72,5 @@ class JacobianApp:
             f"Largest row sum: {np.abs(self.jacobian.sum(axis=1)).max():.1e}, "
             f"largest column sum: {np.abs(self.jacobian.sum(axis=0)).max():.1e}<br>"
             f"Finite-difference check: relative error {self.check_error:.1e}")
+        self.table.value = value_table({"logits p": self.logits, "probabilities f": self.probabilities})
         self.fig.canvas.draw_idle()

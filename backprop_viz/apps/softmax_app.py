@@ -4,7 +4,7 @@ import warnings
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_viz.apps.controls import MAX_CLASSES, LogitControls
+from backprop_viz.apps.controls import MAX_CLASSES, LogitControls, value_table
 from backprop_viz.softmax import naive_softmax, softmax
 from backprop_viz.views import BarChart, make_figure
 
@@ -46,16 +46,19 @@ class SoftmaxApp:
             layout=widgets.Layout(width="320px"))
         self.temperature_slider.observe(lambda change: self.update(), names="value")
         self.warning_label = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.table = widgets.HTML()
+        self.table.add_class("bv-softmax-table")
 
         self.fig, (naive_ax, stable_ax) = make_figure(8.0, 3.4, 1, 2, sharey=True)
         labels = [f"$f_{{{index + 1}}}$" for index in range(MAX_CLASSES)]
-        self.naive_view = BarChart(naive_ax, MAX_CLASSES, r"naive: $e^{p_i/\tau} / \sum\nolimits_j e^{p_j/\tau}$", ylim=(0, 1.12),
+        self.naive_view = BarChart(naive_ax, MAX_CLASSES, r"naive: $e^{p_i/\tau} / \sum_j e^{p_j/\tau}$", ylim=(0, 1.12),
                                    color="#bbbbbb", tick_labels=labels, ylabel="probability")
-        self.stable_view = BarChart(stable_ax, MAX_CLASSES, r"stable: subtract $\max\nolimits_j p_j$ first",
+        self.stable_view = BarChart(stable_ax, MAX_CLASSES, r"stable: subtract $\max_j p_j$ first",
                                     ylim=(0, 1.12), color="#4477aa", tick_labels=labels)
 
         controls = widgets.VBox([self.logit_controls.widget, self.temperature_slider])
-        self.widget = widgets.HBox([controls, widgets.VBox([self.fig.canvas, self.warning_label])])
+        self.widget = widgets.HBox([controls, widgets.VBox([self.fig.canvas, self.warning_label, self.table])])
+        self.widget.add_class("bv-softmax-app")
         self.update()
 
     @property
@@ -80,4 +83,5 @@ class SoftmaxApp:
         self.naive_view.update(self.naive)
         self.stable_view.update(self.stable)
         self.warning_label.value = "<br>".join(f"<code>{message}</code>" for message in messages)
+        self.table.value = value_table({"logits p": self.logits, "naive f": self.naive, "stable f": self.stable})
         self.fig.canvas.draw_idle()
