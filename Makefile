@@ -13,8 +13,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 dashboard: $(STAMP)
@@ -33,7 +33,7 @@ test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests -p no:cacheprovider
 
 benchmarks: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/training_time.py
 
 clean:
 	rm -rf $(VENV)
