@@ -5,6 +5,8 @@ with new numbers, and the view changes its artists and calls ``draw_idle``.
 """
 from backprop_viz.views.bars import BarChart
 from backprop_viz.views.figure import make_figure
+from backprop_viz.views.gradient_norms import GradientNormPlot
 from backprop_viz.views.heatmap import Heatmap
 
 __all__ = ["BarChart", "Heatmap", "make_figure"]
+__all__ += ["GradientNormPlot"]
