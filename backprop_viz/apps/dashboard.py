@@ -13,9 +13,31 @@ TABS = (
 
 
 class Dashboard:
-    """One tab per lesson app; ``apps`` maps each tab title to its app."""
+    """One tab per lesson app, each app built the first time its tab is opened.
+
+    Building on demand keeps start-up to the first lesson's cost: the later
+    tabs load data sets and train networks.
+    """
 
     def __init__(self):
-        self.apps = {title: make_app() for title, make_app in TABS}
-        self.widget = widgets.Tab(children=[app.widget for app in self.apps.values()],
-                                  titles=list(self.apps))
+        self.apps = {}
+        self._placeholders = [widgets.Box() for _ in TABS]
+        self.widget = widgets.Tab(children=self._placeholders, titles=[title for title, _ in TABS])
+        self.widget.observe(self._tab_selected, names="selected_index")
+        self.open(TABS[0][0])
+
+    def open(self, title):
+        """Select the tab named ``title``, building its app first if needed, and return the app."""
+        titles = [name for name, _ in TABS]
+        if title not in titles:
+            raise ValueError(f"title must be one of {titles}, got {title!r}")
+        index = titles.index(title)
+        if title not in self.apps:
+            self.apps[title] = TABS[index][1]()
+            self._placeholders[index].children = [self.apps[title].widget]
+        self.widget.selected_index = index
+        return self.apps[title]
+
+    def _tab_selected(self, change):
+        if change["new"] is not None:
+            self.open(TABS[change["new"]][0])
