@@ -7,6 +7,8 @@ from backprop_viz.views.bars import BarChart
 from backprop_viz.views.figure import make_figure
 from backprop_viz.views.gradient_norms import GradientNormPlot
 from backprop_viz.views.heatmap import Heatmap
+from backprop_viz.views.network_diagram import NetworkDiagram
 
 __all__ = ["BarChart", "Heatmap", "make_figure"]
 __all__ += ["GradientNormPlot"]
+__all__ += ["NetworkDiagram"]
