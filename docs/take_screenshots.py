@@ -26,7 +26,7 @@ def main(output_dir):
         page.wait_for_selector(".bv-softmax-table td", timeout=STARTUP_TIMEOUT * 1000)
         for title, _ in TABS:
             page.get_by_role("tab", name=title).click()
-            page.wait_for_timeout(3000)
+            page.wait_for_timeout(8000)
             page.screenshot(path=output_dir / file_name(title), full_page=True)
             print(output_dir / file_name(title))
         browser.close()

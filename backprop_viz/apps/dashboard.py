@@ -1,14 +1,20 @@
 """All lessons as tabs of one widget, for the Voila dashboard."""
 import ipywidgets as widgets
 
+from backprop_viz.apps.backprop_app import BackpropStepApp
 from backprop_viz.apps.cross_entropy_app import CrossEntropyApp
+from backprop_viz.apps.gradient_flow_app import GradientFlowApp
 from backprop_viz.apps.jacobian_app import JacobianApp
+from backprop_viz.apps.losses_app import LossesApp
 from backprop_viz.apps.softmax_app import SoftmaxApp
 
 TABS = (
     ("Softmax", SoftmaxApp),
     ("Jacobian", JacobianApp),
     ("Cross-entropy", CrossEntropyApp),
+    ("Losses", LossesApp),
+    ("Backprop steps", BackpropStepApp),
+    ("Gradient flow", GradientFlowApp),
 )
 
 

@@ -161,6 +161,7 @@ class LossesApp:
                                 titles=["One prediction", "Curves", "Confidently wrong"])
 
         self.widget = widgets.VBox([self.controls, self.tabs])
+        self.widget.add_class("bv-losses-app")
         self.update()
 
     def _build_controls(self, class_count, target, delta):
