@@ -70,7 +70,7 @@ class GradientNormPlot:
         self.ax.set_ylim(floor / 2, high * 10 ** max(0.35 * decades, 0.6))
         self.ax.set_xlim(0.4, max(count, 1) + 0.6)
         step = 1 if count <= 10 else 2
-        self.ax.set_xticks(np.arange(1, max(count, 1) + 1, step))
+        self.ax.set_xticks(np.arange(1, count + 1, step))
 
     def _write_values(self, norms, shown):
         crowded = len(norms) > 8
