@@ -7,6 +7,7 @@ from backprop_viz.apps.gradient_flow_app import GradientFlowApp
 from backprop_viz.apps.jacobian_app import JacobianApp
 from backprop_viz.apps.losses_app import LossesApp
 from backprop_viz.apps.softmax_app import SoftmaxApp
+from backprop_viz.apps.training_lab_app import TrainingLabApp
 
 TABS = (
     ("Softmax", SoftmaxApp),
@@ -15,6 +16,7 @@ TABS = (
     ("Losses", LossesApp),
     ("Backprop steps", BackpropStepApp),
     ("Gradient flow", GradientFlowApp),
+    ("Training lab", TrainingLabApp),
 )
 
 

@@ -74,3 +74,14 @@ def test_gradient_flow_tab_preset_redraws(dashboard):
     before = canvas.screenshot()
     app.get_by_role("button", name="exploding: large Gaussian scale").click()
     assert wait_for_new_pixels(dashboard, canvas, before)
+
+
+def test_training_lab_epoch_button_updates_status(dashboard):
+    app = open_tab(dashboard, "Training lab", "bv-training-lab-app")
+    status = app.locator(".bv-training-lab-status")
+    before = status.inner_text()
+    app.get_by_role("button", name="Epoch").click()
+    dashboard.wait_for_function(
+        "(before) => document.querySelector('.bv-training-lab-status').innerText !== before", arg=before,
+        timeout=TIMEOUT_MS)
+    assert status.inner_text() != before
