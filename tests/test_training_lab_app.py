@@ -1,5 +1,6 @@
 """The training lab through its Python API: training, divergence, controls, Play and Pause."""
 import asyncio
+import concurrent.futures
 
 import matplotlib
 import numpy as np
@@ -198,10 +199,20 @@ def test_good_widths_build_network():
     assert app.layer_controls.message.value == ""
 
 
+def in_new_thread(function):
+    """Run ``function`` in a thread of its own and return its result or raise its exception.
+
+    The browser tests keep Playwright's event loop running in the main thread for the
+    whole session, so ``asyncio.run`` and the no-loop case need a thread without one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function).result()
+
+
 def test_play_without_event_loop_raises():
     app = TrainingLabApp("iris")
     with pytest.raises(RuntimeError, match="running asyncio event loop"):
-        app.play()
+        in_new_thread(app.play)
     assert not app.is_playing
 
 
@@ -218,7 +229,7 @@ def test_play_then_pause():
         await asyncio.sleep(0.2)
         return steps_while_playing
 
-    steps_while_playing = asyncio.run(play_and_pause())
+    steps_while_playing = in_new_thread(lambda: asyncio.run(play_and_pause()))
     assert steps_while_playing > 0
     assert not app.is_playing
     assert not app.play_button.disabled
@@ -234,12 +245,12 @@ def test_play_stops_at_epoch_limit():
 
     async def play_until_stopped():
         app.play()
-        for _ in range(100):
+        for _ in range(1000):
             await asyncio.sleep(0.02)
             if not app.is_playing:
                 break
 
-    asyncio.run(play_until_stopped())
+    in_new_thread(lambda: asyncio.run(play_until_stopped()))
     assert not app.is_playing
     assert app.trainer.epoch_count == 3
     app.play()
@@ -252,12 +263,12 @@ def test_play_divergence_pauses():
 
     async def play_until_stopped():
         app.play()
-        for _ in range(100):
+        for _ in range(1000):
             await asyncio.sleep(0.02)
             if not app.is_playing:
                 break
 
-    asyncio.run(play_until_stopped())
+    in_new_thread(lambda: asyncio.run(play_until_stopped()))
     assert not app.is_playing
     assert "Training diverged at step 11" in app.message.value
 

@@ -1,4 +1,4 @@
-"""The later lesson tabs in Chromium: each one draws, answers its controls and bad input."""
+"""The later lesson tabs in Chromium: each one draws, follows its controls and rejects bad input."""
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -6,7 +6,7 @@ TIMEOUT_MS = 60_000
 
 
 def open_tab(page, title, app_class):
-    """Click a dashboard tab and wait until its app's canvas exists; return the app's locator."""
+    """Click a dashboard tab and wait until its app's canvas exists. Return the app's locator."""
     page.get_by_role("tab", name=title).click()
     app = page.locator(f".{app_class}")
     app.locator("canvas").first.wait_for(timeout=TIMEOUT_MS)
@@ -14,7 +14,7 @@ def open_tab(page, title, app_class):
 
 
 def wait_for_new_pixels(page, canvas, before):
-    """Poll until the canvas differs from ``before``; return whether it did within 10 s."""
+    """Poll until the canvas differs from ``before``. Return whether it did within 10 s."""
     for _ in range(100):
         if canvas.screenshot() != before:
             return True
