@@ -61,6 +61,21 @@ def voila_server(notebook="notebooks/dashboard.ipynb", log_path=os.devnull, extr
             process.kill()
 
 
+def kernel_processes(url):
+    """Return the ipykernel processes started by the Voila server behind ``url``."""
+    import psutil
+
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    listeners = {connection.pid for connection in psutil.net_connections(kind="tcp")
+                 if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port}
+    kernels = []
+    for pid in listeners:
+        for child in psutil.Process(pid).children(recursive=True):
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                kernels.append(child)
+    return kernels
+
+
 def launch_chromium(playwright):
     """Launch the system Chromium headless, with the flags this closed network needs."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
