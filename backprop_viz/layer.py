@@ -100,8 +100,9 @@ def softmax_layer(x, W, b, target, loss="cross_entropy"):
     dL_db = dL_dp.sum(axis=0)
     dL_dx = dL_dp @ W.T
 
-    unbatch = (lambda array: array[0]) if single else (lambda array: array)
-    return SoftmaxLayerResult(unbatch(p), unbatch(f), float(value), unbatch(dL_dp), dL_dW, dL_db, unbatch(dL_dx))
+    if single:
+        return SoftmaxLayerResult(p[0], f[0], float(value), dL_dp[0], dL_dW, dL_db, dL_dx[0])
+    return SoftmaxLayerResult(p, f, float(value), dL_dp, dL_dW, dL_db, dL_dx)
 
 
 def fit_softmax_layer(X, z, n_classes, learning_rate=2.0, epochs=300, l2=1e-4):
