@@ -21,6 +21,8 @@ OpenBLAS builds run correctly; they make a current numpy pick a slower
 kernel. The measurement therefore runs twice, in child processes: with the
 environment as it is, and with both variables unset for that process only.
 Each child reports its BLAS libraries and thread counts (threadpoolctl).
+The children take turns, three times each. PyTorch runs with its default
+intra-op thread count and again with one thread.
 """
 import argparse
 import json
@@ -33,6 +35,8 @@ import time
 import _common
 
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+TORCH_ONE_THREAD = "torch, 1 thread"
+ALTERNATIONS = 3
 
 
 def build_steps():
@@ -80,7 +84,8 @@ def build_steps():
     # Both start from the same weights, so their first losses must agree.
     first_numpy = float(numpy_core_step())
     first_torch = float(torch_step())
-    steps = [("numpy core", numpy_core_step), ("numpy Trainer.step", trainer.step), ("torch", torch_step)]
+    steps = [("numpy core", numpy_core_step), ("numpy Trainer.step", trainer.step), ("torch", torch_step),
+             (TORCH_ONE_THREAD, torch_step)]
     return steps, abs(first_numpy - first_torch)
 
 
@@ -91,10 +96,12 @@ def run_child(blocks, steps_per_block):
     from threadpoolctl import threadpool_info
 
     steps, loss_difference = build_steps()
+    default_threads = torch.get_num_threads()
     per_step = {name: [] for name, _ in steps}
     for block in range(blocks + 2):
         order = steps[block % len(steps):] + steps[:block % len(steps)]
         for name, step in order:
+            torch.set_num_threads(1 if name == TORCH_ONE_THREAD else default_threads)
             start = time.perf_counter()
             for _ in range(steps_per_block):
                 step()
@@ -104,12 +111,13 @@ def run_child(blocks, steps_per_block):
 
     pools = [{key: pool.get(key) for key in ("internal_api", "version", "num_threads", "architecture", "threading_layer")}
              for pool in threadpool_info()]
+    torch.set_num_threads(default_threads)
     print(json.dumps({
-        "medians_us": {name: statistics.median(values) for name, values in per_step.items()},
+        "blocks_us": per_step,
         "loss_difference": loss_difference,
         "threadpools": pools,
-        "torch_threads": torch.get_num_threads(),
-        "torch_blas": torch.backends.mkl.is_available() and "MKL" or "no MKL",
+        "torch_threads": default_threads,
+        "torch_blas": "MKL" if torch.backends.mkl.is_available() else "no MKL",
         "numpy": np.__version__,
     }))
 
@@ -153,21 +161,35 @@ def main():
     if any(key in os.environ for key in OPENBLAS_VARIABLES):
         configurations.append(("OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset", unset))
 
+    # The configurations take turns, so a burst of load from elsewhere on the machine hits both.
+    blocks_per_turn = max(1, arguments.blocks // ALTERNATIONS)
+    blocks = {label: {} for label, _ in configurations}
+    details = {}
+    for turn in range(ALTERNATIONS):
+        for label, environment in configurations:
+            result = measure(environment, blocks_per_turn, arguments.steps)
+            details[label] = result
+            for name, values in result["blocks_us"].items():
+                blocks[label].setdefault(name, []).extend(values)
+        print(f"  turn {turn + 1}/{ALTERNATIONS} done", file=sys.stderr, flush=True)
+
     rows = []
-    for label, environment in configurations:
-        result = measure(environment, arguments.blocks, arguments.steps)
-        medians = result["medians_us"]
+    for label, _ in configurations:
         print(f"{label}:")
-        for line in describe_pools(result):
+        for line in describe_pools(details[label]):
             print(line)
-        print(f"    first-step loss difference numpy - torch: {result['loss_difference']:.1e}")
-        for name in ("numpy core", "numpy Trainer.step"):
-            ratio = medians[name] / medians["torch"]
-            rows.append([label, name, f"{medians[name]:.0f}", f"{medians['torch']:.0f}", f"{ratio:.2f}", "<= 1.0",
-                         _common.verdict(ratio, 1.0)])
+        print(f"    first-step loss difference numpy - torch: {details[label]['loss_difference']:.1e}")
+        medians = {name: statistics.median(values) for name, values in blocks[label].items()}
+        for torch_name in ("torch", TORCH_ONE_THREAD):
+            for name in ("numpy core", "numpy Trainer.step"):
+                ratio = medians[name] / medians[torch_name]
+                rows.append([label, name, f"{medians[name]:.0f}", torch_name, f"{medians[torch_name]:.0f}",
+                             f"{ratio:.2f}", "<= 1.0", _common.verdict(ratio, 1.0)])
     print()
-    print(f"Microseconds per step, median of {arguments.blocks} blocks of {arguments.steps} steps")
-    _common.print_table(["environment", "numpy step", "numpy", "torch", "numpy / torch", "target", "result"], rows)
+    count = len(next(iter(blocks[configurations[0][0]].values())))
+    print(f"Microseconds per step, median of {count} blocks of {arguments.steps} steps")
+    _common.print_table(["environment", "numpy step", "numpy", "torch step", "torch", "numpy / torch", "target",
+                         "result"], rows)
 
 
 if __name__ == "__main__":

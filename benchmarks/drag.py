@@ -76,6 +76,7 @@ def drag(page, locator, key, watch_script, start_value=None):
 
 def measure(rounds):
     """Return ``({label: [result, ...]}, notes)`` with view drags and echo drags alternating."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     from backprop_viz.testing.voila import launch_chromium, voila_server
@@ -101,7 +102,12 @@ def measure(rounds):
                     handle.press("Home")
                     _common.wait_quiet(page, _common.CANVAS_WATCH, quiet_ms=500)
                     start_value = handle.get_attribute("aria-valuenow")
-                    results[title].append(drag(page, handle, "ArrowRight", _common.CANVAS_WATCH, start_value))
+                    try:
+                        results[title].append(drag(page, handle, "ArrowRight", _common.CANVAS_WATCH, start_value))
+                    except PlaywrightTimeoutError:
+                        page.evaluate("() => window.bvProbe.stop()")
+                        notes.append(f"{title}: a drag did not settle within {SETTLE_TIMEOUT_MS / 1000:g} s")
+                        continue
 
                     echo_page.bring_to_front()
                     _common.wait_quiet(echo_page, _common.TEXT_WATCH, quiet_ms=500)
@@ -126,6 +132,8 @@ def main():
     print(f"Milliseconds from the last effective key press to the final frame; {RATE_HZ} presses/s for {DURATION_S:g} s")
     rows = [["echo (bare button)", echo["n"], f"{echo['median']:.0f}", f"{echo['max']:.0f}", "-", "-", "-", "-"]]
     for title, drags in results.items():
+        if not drags:
+            continue
         stats = _common.summarize([result["latency"] for result in drags])
         ratio = stats["median"] / echo["median"]
         effective = min(result["effective"] for result in drags)

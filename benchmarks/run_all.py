@@ -30,7 +30,7 @@ def main():
             continue
         print(f"\n### {name}\n", flush=True)
         start = time.perf_counter()
-        completed = subprocess.run([sys.executable, str(HERE / f"{name}.py")], cwd=HERE.parent, check=False)
+        completed = subprocess.run([sys.executable, f"benchmarks/{name}.py"], cwd=HERE.parent, check=False)
         print(f"({name} took {time.perf_counter() - start:.0f} s, exit code {completed.returncode})", flush=True)
         if completed.returncode != 0:
             failed.append(name)
