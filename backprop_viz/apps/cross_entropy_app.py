@@ -52,8 +52,9 @@ class CrossEntropyApp:
         self.learning_rate_slider = widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=0, step=0.1,
                                                            description=r"$\eta$", readout_format=".3f")
         self.step_button = widgets.Button(description="Take a gradient step", icon="arrow-down",
-                                          button_style="primary")
-        self.reset_button = widgets.Button(description="Reset weights", icon="undo")
+                                          button_style="primary", layout=widgets.Layout(width="220px"))
+        self.reset_button = widgets.Button(description="Reset weights", icon="undo",
+                                           layout=widgets.Layout(width="220px"))
         self.status = widgets.HTMLMath(layout=widgets.Layout(min_height="4em"))
 
         self.image_slider.observe(self._example_changed, names="value")

@@ -119,12 +119,15 @@ class TrainingLabApp:
                                                description="stop at epoch", continuous_update=False,
                                                style={"description_width": "initial"}, layout=narrow)
 
-        button = widgets.Layout(width="auto")
-        self.play_button = widgets.Button(description="Play", icon="play", button_style="success", layout=button)
-        self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True, layout=button)
-        self.step_button = widgets.Button(description="Step", icon="step-forward", layout=button)
-        self.epoch_button = widgets.Button(description="Epoch", icon="fast-forward", layout=button)
-        self.reset_button = widgets.Button(description="Reset", icon="undo", layout=button)
+        def button():
+            # A fixed width that the toolbar row cannot shrink, so no label is cut short.
+            return widgets.Layout(width="100px", flex="0 0 auto")
+
+        self.play_button = widgets.Button(description="Play", icon="play", button_style="success", layout=button())
+        self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True, layout=button())
+        self.step_button = widgets.Button(description="Step", icon="step-forward", layout=button())
+        self.epoch_button = widgets.Button(description="Epoch", icon="fast-forward", layout=button())
+        self.reset_button = widgets.Button(description="Reset", icon="undo", layout=button())
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.5em", max_width="330px"))
         self.message.add_class("bv-training-lab-message")
         self.status = widgets.HTML()
@@ -142,7 +145,7 @@ class TrainingLabApp:
         self.reset_button.on_click(lambda button: self.reset())
 
         buttons = widgets.HBox([self.play_button, self.pause_button, self.step_button, self.epoch_button,
-                                self.reset_button])
+                                self.reset_button], layout=widgets.Layout(flex_flow="row wrap"))
         self.controls = widgets.VBox([
             buttons, self.message, self.epochs_slider, self.dataset_dropdown, self.learning_rate_slider,
             self.optimizer_dropdown, self.batch_dropdown, self.weight_decay_slider, self.activation_dropdown,
