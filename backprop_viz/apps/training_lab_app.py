@@ -304,7 +304,7 @@ class TrainingLabApp:
         except Exception as error:
             # A task's exception would only reach the log, so show it beside the buttons too.
             logger.exception("training stopped by an unexpected error")
-            self._show_error(f"Training stopped: {error}")
+            self._show_error(f"Training stopped by an unexpected error ({error}). Press Reset to start again.")
         finally:
             self._playing = False
             self._task = None

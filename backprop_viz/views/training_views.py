@@ -66,7 +66,8 @@ class LearningCurves:
         losses = np.concatenate([history.train_loss, history.test_loss])
         losses = losses[np.isfinite(losses) & (losses > 0)]
         if losses.size:
-            self.loss_ax.set_ylim(losses.min() / 1.5, losses.max() * 1.5)
+            # Capped so that a loss near the float64 maximum cannot make the limit inf.
+            self.loss_ax.set_ylim(losses.min() / 1.5, min(losses.max() * 1.5, 1e300))
 
 
 class DecisionRegions:
