@@ -132,3 +132,24 @@ def test_app_figure_renders(make_app, tmp_path):
 def test_cross_entropy_app_figure_renders(cross_entropy_app, tmp_path):
     cross_entropy_app.fig.savefig(tmp_path / "figure.png")
     assert (tmp_path / "figure.png").stat().st_size > 10_000
+
+
+def test_parse_logits_rejects_empty_entry():
+    with pytest.raises(ValueError, match="empty entry between commas"):
+        parse_logits("1,,2")
+
+
+def test_large_typed_logit_survives_clipped_echo():
+    app = SoftmaxApp()
+    app.set_logits("1000, 2000, 3000")
+    assert app.logit_controls.sliders[1].value == 10.0
+    app.logit_controls.sliders[1].value = 10.0  # what the browser shows and sends back
+    assert app.logits.tolist() == [1000.0, 2000.0, 3000.0]
+    assert "beyond ±10" in app.logit_controls.message.value
+
+
+def test_slider_move_replaces_large_logit():
+    app = SoftmaxApp()
+    app.set_logits("1000, 2000, 3000")
+    app.logit_controls.sliders[0].value = 9.9
+    assert app.logits.tolist() == [9.9, 2000.0, 3000.0]

@@ -21,7 +21,10 @@ def parse_logits(text, min_count=MIN_CLASSES, max_count=MAX_CLASSES):
     ValueError
         With a message short enough to show beside the text box.
     """
-    tokens = text.strip().strip("[]()").replace(",", " ").split()
+    body = text.strip().strip("[]()")
+    if "," in body and any(not part.strip() for part in body.split(",")):
+        raise ValueError("Remove the empty entry between commas.")
+    tokens = body.replace(",", " ").split()
     if not tokens:
         raise ValueError(f"Type {min_count} to {max_count} numbers separated by commas.")
 
@@ -32,10 +35,10 @@ def parse_logits(text, min_count=MIN_CLASSES, max_count=MAX_CLASSES):
         except ValueError:
             raise ValueError(f"'{token}' is not a number.") from None
 
-    if not min_count <= len(values) <= max_count:
-        raise ValueError(f"Expected {min_count} to {max_count} numbers, got {len(values)}.")
     if not all(math.isfinite(value) for value in values):
         raise ValueError("Logits must be finite: nan and inf are not allowed.")
+    if not min_count <= len(values) <= max_count:
+        raise ValueError(f"Expected {min_count} to {max_count} numbers, got {len(values)}.")
     return values
 
 
@@ -47,8 +50,9 @@ def format_logits(values):
 class LogitControls:
     r"""Sliders for up to ten logits :math:`p_1 \dots p_T`, plus a text box for any list.
 
-    The sliders cover [-10, 10]; a typed value beyond that widens its slider.
-    A bad typed list leaves the logits as they were and shows a short
+    The sliders cover [-10, 10]. A typed value beyond that range is kept
+    exactly; its slider waits at the end of its track until moved, and a note
+    says so. A bad typed list leaves the logits as they were and shows a short
     message beside the box.
 
     Parameters
@@ -98,32 +102,39 @@ class LogitControls:
         except ValueError as error:
             self.message.value = f'<span style="color:#b00020">{error} Kept {format_logits(self._logits)}.</span>'
             return
-        self.message.value = ""
         self._show(values)
+        self.message.value = self._range_note()
         self._on_change()
 
     def _slider_changed(self, change):
         if self._syncing:
             return
         index = self.sliders.index(change["owner"])
-        if index >= len(self._logits) or change["new"] == self._logits[index]:
+        # The browser echoes the value it shows, which for a logit beyond the track is
+        # the clipped one. Only a value that differs from that is a move by the student.
+        if index >= len(self._logits) or change["new"] == self._clip(self._logits[index]):
             return
         self._logits[index] = change["new"]
-        self.message.value = ""
+        self.message.value = self._range_note()
         self._set_text_quietly(format_logits(self._logits))
         self._on_change()
+
+    @staticmethod
+    def _clip(value):
+        return min(max(value, -SLIDER_LIMIT), SLIDER_LIMIT)
+
+    def _range_note(self):
+        if all(abs(value) <= SLIDER_LIMIT for value in self._logits):
+            return ""
+        return (f'<span style="color:#555">Logits beyond ±{SLIDER_LIMIT:g} sit at the end of their slider; '
+                "the box shows their values.</span>")
 
     def _show(self, values):
         self._syncing = True
         try:
             for index, slider in enumerate(self.sliders):
                 if index < len(values):
-                    limit = max(SLIDER_LIMIT, abs(values[index]))
-                    # One message for range and value, so the browser never clamps
-                    # the value to a stale range and sends the clamped value back.
-                    with slider.hold_sync():
-                        slider.min, slider.max = -limit, limit
-                        slider.value = values[index]
+                    slider.value = self._clip(values[index])
                 slider.layout.display = None if index < len(values) else "none"
             self.text.value = format_logits(values)
         finally:
@@ -142,7 +153,7 @@ def value_table(rows):
     """Write named rows of numbers as a small HTML table, so values are readable as text too."""
     lines = ['<table class="bv-values" style="font-family:monospace">']
     for name, values in rows.items():
-        cells = "".join(f'<td style="padding:0 0.6em">{value:.8g}</td>' for value in values)
+        cells = "".join(f'<td style="padding:0 0.4em">{value:.6g}</td>' for value in values)
         lines.append(f'<tr data-row="{name}"><th style="text-align:left">{name}</th>{cells}</tr>')
     lines.append("</table>")
     return "".join(lines)

@@ -86,7 +86,7 @@ class CrossEntropyApp:
                                          color="#4477aa", tick_labels=names, value_format="{:.2f}")
         self.gradient_view = BarChart(self.fig.add_subplot(top[0, 3]), T,
                                       r"$\partial L/\partial p = \partial L/\partial b$", tick_labels=names,
-                                      value_format="{:.2f}")
+                                      value_format="{:.2g}")
         self.weight_gradient_views = [
             Heatmap(self.fig.add_subplot(bottom[0, k]), self.split.image_shape, title=f"class {names[k]}",
                     annotate_up_to=0, colorbar=False)

@@ -29,7 +29,7 @@ class Dashboard:
 
     def __init__(self):
         self.apps = {}
-        self._placeholders = [widgets.Box() for _ in TABS]
+        self._placeholders = [widgets.Box([widgets.HTML("Loading the lesson…")]) for _ in TABS]
         self.widget = widgets.Tab(children=self._placeholders, titles=[title for title, _ in TABS])
         self.widget.observe(self._tab_selected, names="selected_index")
         self.open(TABS[0][0])

@@ -56,7 +56,10 @@ class SoftmaxApp:
         self.stable_view = BarChart(stable_ax, MAX_CLASSES, r"stable: subtract $\max_j p_j$ first",
                                     ylim=(0, 1.12), color="#4477aa", tick_labels=labels)
 
-        controls = widgets.VBox([self.logit_controls.widget, self.temperature_slider])
+        hint = widgets.HTML('<span style="color:#555">To see the textbook formula overflow, type '
+                            "<code>1000, 2000, 3000</code> into the box: the sliders stop at ±10.</span>",
+                            layout=widgets.Layout(width="320px"))
+        controls = widgets.VBox([self.logit_controls.widget, self.temperature_slider, hint])
         self.widget = widgets.HBox([controls, widgets.VBox([self.fig.canvas, self.warning_label, self.table])])
         self.widget.add_class("bv-softmax-app")
         self.update()
@@ -82,6 +85,7 @@ class SoftmaxApp:
 
         self.naive_view.update(self.naive)
         self.stable_view.update(self.stable)
-        self.warning_label.value = "<br>".join(f"<code>{message}</code>" for message in messages)
+        self.warning_label.value = "".join(f"numpy warned in the naive version: <code>{message}</code><br>"
+                                           for message in messages)
         self.table.value = value_table({"logits p": self.logits, "naive f": self.naive, "stable f": self.stable})
         self.fig.canvas.draw_idle()
