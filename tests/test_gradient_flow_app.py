@@ -160,3 +160,10 @@ def test_maps_hide_beyond_depth(app):
 def test_gradient_flow_figure_renders(app, name, tmp_path):
     app.apply_preset(name)
     app.fig.savefig(tmp_path / "figure.png")
+
+
+def test_huge_uniform_gradients_not_called_steady(app):
+    app.activation_dropdown.value = "identity"
+    app.init_dropdown.value = "gaussian"
+    assert max(app.gradient_norms) > 1e3
+    assert "huge" in app.status.value

@@ -199,6 +199,9 @@ class GradientFlowApp:
             reading = "the gradient vanishes on its way down: the first layer barely learns"
         elif ratio > 10:
             reading = "the gradient explodes on its way down: the first layer takes huge steps"
+        elif max(self.gradient_norms) > 1e3:
+            reading = ("the gradient keeps its size from layer to layer, but every layer's is huge: "
+                       "the activations have blown up on the way forward")
         else:
             reading = "the gradient keeps its size from the last layer to the first"
         self.status.value = (
