@@ -83,7 +83,8 @@ class LogitControls:
 
         self._logits = []
         self._show(parse_logits(format_logits(logits)))
-        self.widget = widgets.VBox([self.text, self.message, *self.sliders])
+        self.widget = widgets.VBox([self.text, self.message, *self.sliders],
+                                   layout=widgets.Layout(width="340px", flex="0 0 auto"))
 
     @property
     def logits(self):
@@ -151,7 +152,7 @@ class LogitControls:
 
 def value_table(rows):
     """Write named rows of numbers as a small HTML table, so values are readable as text too."""
-    lines = ['<table class="bv-values" style="font-family:monospace">']
+    lines = ['<table class="bv-values" style="font-family:monospace; white-space:nowrap">']
     for name, values in rows.items():
         cells = "".join(f'<td style="padding:0 0.4em">{value:.6g}</td>' for value in values)
         lines.append(f'<tr data-row="{name}"><th style="text-align:left">{name}</th>{cells}</tr>')
