@@ -32,6 +32,17 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 import _common
 
 PAUSE_S = 0.3
+PAGE_STATE_SCRIPT = r"""
+() => {
+  const probe = window.bvProbe;
+  const app = probe && probe.visibleApp();
+  if (!app) { return `no visible app; ${document.querySelectorAll('[role="tab"]').length} tabs on the page`; }
+  const canvas = probe.mainCanvas(app);
+  const cells = app.querySelectorAll('table.bv-values td').length;
+  return canvas ? `canvas ${canvas.width}x${canvas.height}, painted: ${probe.canvasPainted(canvas)}, ${cells} table cells`
+                : `no visible canvas, ${cells} table cells`;
+}
+"""
 WARMUP_MOVES = 20
 SAMPLE_SETTLE_S = 3.0
 
@@ -98,7 +109,12 @@ async def open_session(browser, url, errors):
     await page.add_init_script(f"({_common.PROBE_SCRIPT})()")
     start = time.perf_counter()
     await page.goto(url, wait_until="commit", timeout=_common.PAGE_TIMEOUT_MS)
-    await page.wait_for_function(_common.FIRST_TAB_READY_SCRIPT, timeout=_common.PAGE_TIMEOUT_MS * 2, polling=250)
+    try:
+        await page.wait_for_function(_common.FIRST_TAB_READY_SCRIPT, timeout=_common.PAGE_TIMEOUT_MS, polling=250)
+    except PlaywrightTimeoutError:
+        state = await page.evaluate(PAGE_STATE_SCRIPT)
+        await context.close()
+        raise RuntimeError(f"first tab not ready after {_common.PAGE_TIMEOUT_MS / 1000:g} s: {state}") from None
     return context, page, time.perf_counter() - start
 
 
@@ -122,6 +138,8 @@ async def run_class(browser, url, sessions, moves, server):
     pages = [result for result in opened if not isinstance(result, BaseException)]
     failures = [f"session failed to start: {result!r}" for result in opened if isinstance(result, BaseException)]
     print(f"  {len(pages)}/{sessions} sessions ready", file=sys.stderr, flush=True)
+    for failure in failures[:5]:
+        print(f"  {failure}", file=sys.stderr, flush=True)
 
     moved = await asyncio.gather(*(move_slider(page, moves) for _, page, _ in pages), return_exceptions=True)
     latencies = [value for result in moved if not isinstance(result, BaseException) for value in result]

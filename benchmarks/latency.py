@@ -34,12 +34,19 @@ import time
 import _common
 
 BLOCK = 5
+MAX_TIMEOUTS = 2
 
 
 # Browser part ----------------------------------------------------------------
 
 def measure_browser(moves, warmup):
-    """Return ``({label: [ms, ...]}, notes)`` for every slider view and the echo, moves interleaved."""
+    """Return ``({label: [ms, ...]}, notes)`` for every slider view and the echo, moves interleaved.
+
+    A move whose canvas does not change within ``TRIAL_TIMEOUT_MS`` is counted in
+    the notes and left out, with its echo. A view with ``MAX_TIMEOUTS`` such moves
+    is measured no further.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     from backprop_viz.testing.voila import launch_chromium, voila_server
@@ -59,10 +66,13 @@ def measure_browser(moves, warmup):
             samples = {title: [] for title, _ in views}
             samples["echo"] = []
             keys = {title: "ArrowLeft" for title, _ in views}
+            timeouts = {title: 0 for title, _ in views}
             # Blocks of BLOCK moves per tab, so the tab switch and its redraw stay outside the timed moves.
             rounds = -(-(moves + warmup) // BLOCK)
             for round_index in range(rounds):
                 for title, _ in views:
+                    if timeouts[title] >= MAX_TIMEOUTS:
+                        continue
                     page.bring_to_front()
                     _common.open_tab(page, title)
                     handle = _common.visible_handle(page)
@@ -71,7 +81,15 @@ def measure_browser(moves, warmup):
                         counted = round_index * BLOCK + move >= warmup
                         page.bring_to_front()
                         keys[title] = _common.next_key(handle, keys[title])
-                        latency = _common.timed_press(page, handle, keys[title], _common.CANVAS_WATCH)
+                        try:
+                            latency = _common.timed_press(page, handle, keys[title], _common.CANVAS_WATCH,
+                                                          timeout_ms=_common.TRIAL_TIMEOUT_MS)
+                        except PlaywrightTimeoutError:
+                            page.evaluate("() => window.bvProbe.stop()")
+                            timeouts[title] += 1
+                            if timeouts[title] >= MAX_TIMEOUTS:
+                                break
+                            continue
                         _common.wait_quiet(page, _common.CANVAS_WATCH)
                         echo_page.bring_to_front()
                         echo = _common.timed_press(echo_page, echo_button, "Enter", _common.TEXT_WATCH)
@@ -82,6 +100,10 @@ def measure_browser(moves, warmup):
                 print(f"  round {round_index + 1}/{rounds} done", file=sys.stderr, flush=True)
         finally:
             browser.close()
+    for title, count in timeouts.items():
+        if count:
+            notes.append(f"{title}: {count} moves changed no canvas within {_common.TRIAL_TIMEOUT_MS / 1000:g} s; "
+                         f"after {MAX_TIMEOUTS} such moves the view is no longer measured")
     return samples, notes
 
 
@@ -146,8 +168,21 @@ def pickle_figure(figure):
             _pylab_helpers.Gcf.figs[manager.num] = manager
 
 
+def find_canvases(widget):
+    """Return every ipympl canvas in a widget tree."""
+    from ipympl.backend_nbagg import Canvas
+
+    if isinstance(widget, Canvas):
+        return [widget]
+    return [canvas for child in getattr(widget, "children", ()) for canvas in find_canvases(child)]
+
+
 def measure_kernel(titles, repeats):
-    """Return ``{title: {"update": [...], "draw": [...], "usual": [...]}}`` in milliseconds."""
+    """Return ``{title: {"update": [...], "draw": [...], "usual": [...]}}`` in milliseconds.
+
+    Only the figures that the slider change made stale are drawn, as ipympl
+    does, and only those are re-created for the usual pattern.
+    """
     import matplotlib
 
     matplotlib.use("module://ipympl.backend_nbagg")
@@ -159,12 +194,15 @@ def measure_kernel(titles, repeats):
             continue
         app = app_type()
         slider = find_slider(app.widget)
-        figure = app.fig
-        canvas = figure.canvas
-        canvas.draw()
-        canvas.get_diff_image()
+        canvases = find_canvases(app.widget)
+        if slider is None or not canvases:
+            continue
+        for canvas in canvases:
+            canvas.draw()
+            canvas.get_diff_image()
         times = {"update": [], "draw": [], "usual": []}
         going_up = True
+        redrawn = 0
 
         for repeat in range(repeats + 2):
             # ipympl: the app updates its artists, then the kernel draws and encodes the PNG it sends.
@@ -172,25 +210,32 @@ def measure_kernel(titles, repeats):
             start = time.perf_counter()
             slider.value = next_value(slider, going_up)
             updated = time.perf_counter()
-            canvas.draw()
-            canvas.get_diff_image()
+            for canvas in canvases:
+                if canvas.figure.stale:
+                    canvas.draw()
+                    canvas.get_diff_image()
             drawn = time.perf_counter()
 
-            # Usual pattern: the same computation, then a new figure rendered to PNG and closed.
+            # Usual pattern: the same computation, then new figures rendered to PNG and closed.
             going_up = not going_up
             start_usual = time.perf_counter()
             slider.value = next_value(slider, going_up)
             updated_usual = time.perf_counter()
-            blob = pickle_figure(figure)
+            blobs = [pickle_figure(canvas.figure) for canvas in canvases if canvas.figure.stale]
+            redrawn += bool(blobs)
             start_render = time.perf_counter()
-            recreate_and_render(blob)
+            for blob in blobs:
+                recreate_and_render(blob)
             rendered = time.perf_counter()
+            for canvas in canvases:
+                canvas.figure.stale = False
 
             if repeat >= 2:
                 times["update"].append(1000 * (updated - start))
                 times["draw"].append(1000 * (drawn - start))
                 times["usual"].append(1000 * ((updated_usual - start_usual) + (rendered - start_render)))
-        results[title] = times
+        if redrawn:  # a slider that changes no figure has no draw to compare
+            results[title] = times
     return results
 
 
@@ -198,13 +243,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=30, help="counted slider moves per view, and echoes per view (default 30)")
     parser.add_argument("--warmup", type=int, default=5, help="moves per view not counted (default 5)")
-    parser.add_argument("--repeats", type=int, default=30, help="in-process updates per pattern and view (default 30)")
+    parser.add_argument("--repeats", type=int, default=20, help="in-process updates per pattern and view (default 20)")
+    parser.add_argument("--kernel-only", action="store_true",
+                        help="measure only the in-process kernel cost, for every tab in TABS, without a browser")
     arguments = parser.parse_args()
     for name in ("moves", "repeats"):
         if getattr(arguments, name) < 1:
             parser.error(f"--{name} must be >= 1, got {getattr(arguments, name)}")
 
-    _common.print_header("Slider latency and kernel cost per update", browser=True)
+    _common.print_header("Slider latency and kernel cost per update", browser=not arguments.kernel_only)
+    if arguments.kernel_only:
+        print_kernel_table(measure_kernel(_common.tab_titles(), arguments.repeats), arguments.repeats)
+        return
 
     samples, notes = measure_browser(arguments.moves, arguments.warmup)
     echo = _common.summarize(samples.pop("echo"))
@@ -220,8 +270,12 @@ def main():
         print(note)
     print()
 
-    kernel = measure_kernel(list(samples), arguments.repeats)
-    print(f"Kernel: one update in this process, in ms (median of {arguments.repeats})")
+    print_kernel_table(measure_kernel(list(samples), arguments.repeats), arguments.repeats)
+
+
+def print_kernel_table(kernel, repeats):
+    """Print the in-process cost of one update per view against the usual pattern."""
+    print(f"Kernel: one update in this process, in ms (median of {repeats})")
     rows = []
     for title, times in kernel.items():
         update = statistics.median(times["update"])

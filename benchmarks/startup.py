@@ -10,7 +10,8 @@ the same kernel start on every page load. Each run opens a new browser
 context (empty cache) and times, in the page, from navigation start to the
 first animation frame in which the dashboard's first tab shows a painted
 canvas and a number in its values table, or in which the fixture's slider
-handle is shown. Dashboard and fixture runs alternate.
+handle is shown. Dashboard and fixture runs alternate. ``--voila-arg`` passes
+an option to both servers, to compare settings such as preheated kernels.
 """
 import argparse
 import sys
@@ -40,15 +41,16 @@ def time_load(browser, url, ready_script, install_probe):
         context.close()
 
 
-def measure(runs):
+def measure(runs, voila_arguments=()):
     """Return ``{"dashboard": [ms, ...], "one slider": [ms, ...]}`` with runs alternating."""
     from playwright.sync_api import sync_playwright
 
     from backprop_viz.testing.voila import launch_chromium, voila_server
 
     times = {"dashboard": [], "one slider": []}
-    with voila_server(_common.DASHBOARD_NOTEBOOK) as dashboard_url, \
-            voila_server(_common.ONE_SLIDER_NOTEBOOK) as slider_url, sync_playwright() as playwright:
+    with voila_server(_common.DASHBOARD_NOTEBOOK, extra_args=voila_arguments) as dashboard_url, \
+            voila_server(_common.ONE_SLIDER_NOTEBOOK, extra_args=voila_arguments) as slider_url, \
+            sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
             # One load of each first, not counted: it fills the operating system's file cache.
@@ -66,12 +68,17 @@ def measure(runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="page loads of each notebook, alternating (default 5)")
+    parser.add_argument("--voila-arg", action="append", default=[], metavar="OPTION",
+                        help="an extra command-line option for both Voila servers, for example "
+                             "--voila-arg=--VoilaConfiguration.preheat_kernel=True (repeatable)")
     arguments = parser.parse_args()
     if arguments.runs < 1:
         parser.error(f"--runs must be >= 1, got {arguments.runs}")
 
     _common.print_header("Start-up: navigation to an interactive page", browser=True)
-    times = measure(arguments.runs)
+    if arguments.voila_arg:
+        print(f"extra Voila options: {' '.join(arguments.voila_arg)}\n")
+    times = measure(arguments.runs, tuple(arguments.voila_arg))
 
     baseline = _common.summarize(times["one slider"])
     dashboard = _common.summarize(times["dashboard"])
