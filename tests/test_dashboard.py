@@ -4,7 +4,7 @@ import pytest
 
 matplotlib.use("module://ipympl.backend_nbagg")
 
-from backprop_viz.apps.dashboard import TABS, Dashboard  # noqa: E402
+from backprop_viz.apps.dashboard import TABS, Dashboard, load_app_class  # noqa: E402
 
 
 def test_dashboard_builds_only_first_tab():
@@ -27,3 +27,14 @@ def test_dashboard_open_returns_same_app():
 def test_dashboard_rejects_unknown_tab():
     with pytest.raises(ValueError, match="title must be one of"):
         Dashboard().open("Nope")
+
+
+def test_dashboard_tab_references_resolve():
+    for title, reference in TABS:
+        assert hasattr(load_app_class(reference), "__init__"), title
+
+
+def test_dashboard_builds_every_tab():
+    dashboard = Dashboard()
+    for title, _ in TABS:
+        assert dashboard.open(title).widget is dashboard.widget.children[dashboard.widget.selected_index].children[0]

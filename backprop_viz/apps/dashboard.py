@@ -1,23 +1,25 @@
 """All lessons as tabs of one widget, for the Voila dashboard."""
+import importlib
+
 import ipywidgets as widgets
 
-from backprop_viz.apps.backprop_app import BackpropStepApp
-from backprop_viz.apps.cross_entropy_app import CrossEntropyApp
-from backprop_viz.apps.gradient_flow_app import GradientFlowApp
-from backprop_viz.apps.jacobian_app import JacobianApp
-from backprop_viz.apps.losses_app import LossesApp
-from backprop_viz.apps.softmax_app import SoftmaxApp
-from backprop_viz.apps.training_lab_app import TrainingLabApp
-
+# Each tab names its app as "module:Class". The module is imported when the tab
+# first opens, so start-up imports and builds only the first lesson.
 TABS = (
-    ("Softmax", SoftmaxApp),
-    ("Jacobian", JacobianApp),
-    ("Cross-entropy", CrossEntropyApp),
-    ("Losses", LossesApp),
-    ("Backprop steps", BackpropStepApp),
-    ("Gradient flow", GradientFlowApp),
-    ("Training lab", TrainingLabApp),
+    ("Softmax", "backprop_viz.apps.softmax_app:SoftmaxApp"),
+    ("Jacobian", "backprop_viz.apps.jacobian_app:JacobianApp"),
+    ("Cross-entropy", "backprop_viz.apps.cross_entropy_app:CrossEntropyApp"),
+    ("Losses", "backprop_viz.apps.losses_app:LossesApp"),
+    ("Backprop steps", "backprop_viz.apps.backprop_app:BackpropStepApp"),
+    ("Gradient flow", "backprop_viz.apps.gradient_flow_app:GradientFlowApp"),
+    ("Training lab", "backprop_viz.apps.training_lab_app:TrainingLabApp"),
 )
+
+
+def load_app_class(reference):
+    """Import the class named by ``"module:Class"`` and return it."""
+    module_name, class_name = reference.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
 
 
 class Dashboard:
@@ -41,7 +43,7 @@ class Dashboard:
             raise ValueError(f"title must be one of {titles}, got {title!r}")
         index = titles.index(title)
         if title not in self.apps:
-            self.apps[title] = TABS[index][1]()
+            self.apps[title] = load_app_class(TABS[index][1])()
             self._placeholders[index].children = [self.apps[title].widget]
         self.widget.selected_index = index
         return self.apps[title]
