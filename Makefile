@@ -38,8 +38,8 @@ test-fast: $(TEST_STAMP)
 test-browser: $(TEST_STAMP)
 	$(BIN)/python -m pytest -m browser tests -p no:cacheprovider
 
-benchmarks: $(STAMP)
-	$(BIN)/python benchmarks/training_time.py
+benchmarks: $(TEST_STAMP)
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV)
