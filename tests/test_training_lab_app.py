@@ -279,3 +279,9 @@ def test_training_lab_figures_render(dataset, tmp_path):
     app.step()
     for name in ("curves_fig", "regions_fig", "confusion_fig", "mistakes_fig"):
         getattr(app, name).savefig(tmp_path / f"{name}.png")
+
+
+def test_epoch_limit_change_updates_status():
+    app = TrainingLabApp("iris")
+    app.epochs_slider.value = 7
+    assert "Play stops at 7" in app.status.value

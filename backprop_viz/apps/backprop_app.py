@@ -183,8 +183,8 @@ class BackpropStepApp:
                                                     description=r"$\sigma$")
         self.loss_dropdown = widgets.Dropdown(options=[(entry.label, name) for name, entry in LOSSES.items()],
                                               value=loss, description="loss")
-        self.learning_rate_slider = widgets.FloatLogSlider(value=learning_rate, base=10, min=-3, max=1, step=0.1,
-                                                           description=r"$\eta$", readout_format=".3f")
+        self.learning_rate_slider = widgets.FloatSlider(value=learning_rate, min=0.01, max=2.0, step=0.01,
+                                                        description=r"$\eta$", readout_format=".2f")
         self.step_label = widgets.HTML()
         self.step_list = widgets.HTML()
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))

@@ -172,6 +172,7 @@ class LossesApp:
                                                    self.update)
         self.smoothing_slider = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05,
                                                     description="smoothing $s$", readout_format=".2f",
+                                                    style={"description_width": "initial"},
                                                     layout=widgets.Layout(width="320px"))
         self.error_message = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
 

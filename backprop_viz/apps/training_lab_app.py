@@ -143,6 +143,7 @@ class TrainingLabApp:
         self.step_button.on_click(lambda button: self.step())
         self.epoch_button.on_click(lambda button: self.run_epoch())
         self.reset_button.on_click(lambda button: self.reset())
+        self.epochs_slider.observe(lambda change: self._write_status(), names="value")
 
         buttons = widgets.HBox([self.play_button, self.pause_button, self.step_button, self.epoch_button,
                                 self.reset_button], layout=widgets.Layout(flex_flow="row wrap"))
