@@ -366,3 +366,11 @@ def test_curves_panel_margin_and_angle_markers(app):
     assert app.curves_panel.points["hinge"] == pytest.approx((2.0, 0.0, 0.0))
     assert app.curves_panel.points["cross_entropy"][1] == pytest.approx(np.log1p(np.exp(-2.0)))
     assert app.curves_panel.points["cosine_distance"] == pytest.approx((0.0, 0.0, 0.0))
+
+
+def test_hidden_figure_drawn_when_shown():
+    app = LossesApp()
+    app.set_logits("0, 2, -1")
+    assert app._stale_figures == {2}
+    app.tabs.selected_index = 2
+    assert app._stale_figures == set()

@@ -220,7 +220,6 @@ class ComparisonPanel:
                                    fontsize=8)
 
         self.formula.value = comparison_formulas(logits, target, values, gradients, delta, label_smoothing)
-        self.fig.canvas.draw_idle()
 
 
 def comparison_formulas(logits, target, values, gradients, delta, label_smoothing):
@@ -306,7 +305,6 @@ class ConfidencePanel:
         self.norm_view.mark({name: (f_z, norm) for name, norm in current_norms.items()})
 
         self.summary.value = confidence_summary(f_z, current_norms, self.norms_at(1e-3))
-        self.fig.canvas.draw_idle()
 
     def norms_at(self, true_probability):
         r"""Return each loss's :math:`\lVert\partial L/\partial p\rVert` at the swept :math:`f_z` nearest to ``true_probability``."""

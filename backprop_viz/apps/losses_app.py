@@ -160,6 +160,10 @@ class LossesApp:
                                           self.confidence_panel.widget],
                                 titles=["One prediction", "Curves", "Confidently wrong"])
 
+        # Figures whose artists changed while their tab was hidden; drawn when it is shown.
+        self._stale_figures = set()
+        self.tabs.observe(lambda change: self._draw_visible(), names="selected_index")
+
         self.widget = widgets.VBox([self.controls, self.tabs])
         self.widget.add_class("bv-losses-app")
         self.update()
@@ -258,3 +262,12 @@ class LossesApp:
             self.curves_panel.set_delta(delta)
         self.comparison_panel.update(logits, target, values, gradients, delta, label_smoothing)
         self.confidence_panel.update(logits, target, sweep, values, gradients)
+        self._stale_figures.update((0, 2))
+        self._draw_visible()
+
+    def _draw_visible(self):
+        """Draw the shown tab's figure if its artists changed: drawing hidden figures is wasted time."""
+        index = self.tabs.selected_index
+        if index in self._stale_figures:
+            self._stale_figures.discard(index)
+            self.figures[index].canvas.draw_idle()
