@@ -3,7 +3,7 @@ import io
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("module://ipympl.backend_nbagg")
 
 from backprop_viz.views import GradientNormPlot, make_figure  # noqa: E402
 

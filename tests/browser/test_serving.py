@@ -1,14 +1,10 @@
 """What a student's browser can reach through the Voila server, and what it cannot."""
-import json
 import time
 import urllib.error
 import urllib.request
-import uuid
-from datetime import datetime, timezone
 
 import psutil
 import pytest
-import websocket
 
 from backprop_viz.testing.voila import STARTUP_TIMEOUT, kernel_processes, voila_server
 
@@ -22,68 +18,6 @@ def http_status(url):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def shell_message(msg_type, content):
-    """Build a Jupyter shell message as the JSON websocket protocol carries it. Return (id, text)."""
-    msg_id = uuid.uuid4().hex
-    header = {"msg_id": msg_id, "msg_type": msg_type, "username": "student", "session": uuid.uuid4().hex,
-              "version": "5.3", "date": datetime.now(timezone.utc).isoformat()}
-    text = json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                       "channel": "shell", "buffers": []})
-    return msg_id, text
-
-
-def replies_to(connection, msg_id, timeout):
-    """Collect the types of the messages whose parent is ``msg_id`` until ``timeout`` seconds pass."""
-    types = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        connection.settimeout(max(0.1, deadline - time.monotonic()))
-        try:
-            frame = connection.recv()
-        except websocket.WebSocketTimeoutException:
-            break
-        if isinstance(frame, bytes) or not frame:
-            continue  # binary frames carry widget buffers
-        message = json.loads(frame)
-        if message.get("parent_header", {}).get("msg_id") == msg_id:
-            types.append(message["header"]["msg_type"])
-            if types[-1].endswith("_reply"):
-                break
-    return types
-
-
-@pytest.fixture
-def kernel_connection(browser, voila_url):
-    """A second websocket to the kernel of a freshly opened dashboard page, in a session of its own."""
-    page = browser.new_page()
-    channels = []
-    page.on("websocket", lambda socket: channels.append(socket.url))
-    page.goto(voila_url, timeout=STARTUP_TIMEOUT * 1000)
-    page.wait_for_selector(".bv-softmax-table td", timeout=STARTUP_TIMEOUT * 1000)
-    page_channel = next(url for url in channels if "/api/kernels/" in url and url.split("?")[0].endswith("channels"))
-    connection = websocket.create_connection(page_channel.split("?")[0] + f"?session_id={uuid.uuid4().hex}",
-                                             timeout=30)
-    yield connection
-    connection.close()
-    page.close()
-
-
-def test_kernel_connection_answers_allowed_requests(kernel_connection):
-    msg_id, text = shell_message("comm_info_request", {})
-    kernel_connection.send(text)
-    assert "comm_info_reply" in replies_to(kernel_connection, msg_id, 60)
-
-
-def test_execute_request_runs_nothing(kernel_connection, tmp_path):
-    marker = tmp_path / "executed"
-    msg_id, text = shell_message("execute_request", {
-        "code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False, "store_history": False,
-        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-    kernel_connection.send(text)
-    assert replies_to(kernel_connection, msg_id, 10) == []
-    assert not marker.exists()
 
 
 def test_page_has_no_notebook_source(dashboard):
