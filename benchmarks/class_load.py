@@ -160,6 +160,9 @@ async def run_class(browser, url, sessions, moves, server):
 
 async def run_soak(browser, url, updates, server):
     """Drive ``updates`` slider moves in one page; return its kernel's RSS before and after, in MiB."""
+    # NOTE: with voila.json's preheated kernel the page takes the pooled kernel, which
+    # existed before, and the new one is its idle replacement; pick the page's kernel by
+    # the id in its websocket URL before trusting the growth figure.
     before_pids = {kernel.pid for kernel in kernel_processes(server)}
     context, page, _ = await open_session(browser, url, [])
     try:
