@@ -72,8 +72,8 @@ def softmax_layer(x, W, b, target, loss="cross_entropy"):
     target : int or array_like of int, shape () or (n,)
         The correct class index z of each example.
     loss : str, default "cross_entropy"
-        A name from ``backprop_viz.losses.LOSSES``. Cross-entropy takes the logits;
-        every other loss is applied to the probabilities f and its gradient is
+        A name from ``backprop_viz.losses.LOSSES``. Cross-entropy takes the logits.
+        Every other loss is applied to the probabilities f, and its gradient is
         carried back to the logits through the softmax Jacobian.
 
     Returns

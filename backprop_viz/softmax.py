@@ -19,7 +19,7 @@ from backprop_viz._validation import as_float_array, check_axis, check_positive
 def naive_softmax(logits, axis=-1):
     r"""Compute the textbook softmax :math:`e^{p_i} / \sum_j e^{p_j}`.
 
-    Kept on purpose to show why nobody computes softmax this way: for logits
+    Kept on purpose to show why softmax is not computed this way in practice: for logits
     above about 709, ``exp`` overflows to inf and inf / inf gives nan, with a
     ``RuntimeWarning`` from numpy. Use :func:`softmax` for real work.
 

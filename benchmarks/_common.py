@@ -251,16 +251,21 @@ def open_tab(page, title, timeout_ms=TAB_TIMEOUT_MS):
     return page.evaluate("() => window.bvProbe.visibleAppClass()")
 
 
-def visible_handle(page):
-    """Return a locator for the first visible slider handle inside the visible app, or None."""
-    found = page.evaluate(r"""() => {
+# Marks the first visible slider handle of the visible app with data-bv-probe-handle="1".
+# Returns whether there was one.
+MARK_HANDLE_SCRIPT = r"""() => {
       document.querySelectorAll('[data-bv-probe-handle]').forEach((element) => element.removeAttribute('data-bv-probe-handle'));
       const app = window.bvProbe.visibleApp();
       const handle = app && [...app.querySelectorAll('.noUi-handle')].find((element) => element.offsetParent !== null);
       if (!handle) { return false; }
       handle.setAttribute('data-bv-probe-handle', '1');
       return true;
-    }""")
+    }"""
+
+
+def visible_handle(page):
+    """Return a locator for the first visible slider handle inside the visible app, or None."""
+    found = page.evaluate(MARK_HANDLE_SCRIPT)
     return page.locator("[data-bv-probe-handle='1']") if found else None
 
 

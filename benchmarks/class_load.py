@@ -90,14 +90,7 @@ async def timed_press(page, handle, key, timeout_ms=_common.MOVE_TIMEOUT_MS * 4)
 
 async def first_handle(page):
     """Return a locator for the first visible slider handle of the visible app, or None."""
-    found = await page.evaluate(r"""() => {
-      document.querySelectorAll('[data-bv-probe-handle]').forEach((element) => element.removeAttribute('data-bv-probe-handle'));
-      const app = window.bvProbe.visibleApp();
-      const handle = app && [...app.querySelectorAll('.noUi-handle')].find((element) => element.offsetParent !== null);
-      if (!handle) { return false; }
-      handle.setAttribute('data-bv-probe-handle', '1');
-      return true;
-    }""")
+    found = await page.evaluate(_common.MARK_HANDLE_SCRIPT)
     return page.locator("[data-bv-probe-handle='1']") if found else None
 
 
@@ -160,9 +153,9 @@ async def run_class(browser, url, sessions, moves, server):
 
 async def run_soak(browser, url, updates, server):
     """Drive ``updates`` slider moves in one page; return its kernel's RSS before and after, in MiB."""
-    # NOTE: with voila.json's preheated kernel the page takes the pooled kernel, which
-    # existed before, and the new one is its idle replacement; pick the page's kernel by
-    # the id in its websocket URL before trusting the growth figure.
+    # NOTE: voila.json preheats a kernel, so the page takes the pooled kernel that existed
+    # before and the new one is its idle replacement. Pick the page's kernel by the id in
+    # its websocket URL before trusting the growth figure.
     before_pids = {kernel.pid for kernel in kernel_processes(server)}
     context, page, _ = await open_session(browser, url, [])
     try:

@@ -52,7 +52,7 @@ class LogitControls:
 
     The sliders cover [-10, 10]. A typed value beyond that range is kept
     exactly; its slider waits at the end of its track until moved, and a note
-    says so. A bad typed list leaves the logits as they were and shows a short
+    explains this. A bad typed list leaves the logits as they were and shows a short
     message beside the box.
 
     Parameters

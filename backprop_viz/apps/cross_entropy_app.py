@@ -37,6 +37,7 @@ class CrossEntropyApp:
                                                            self.split.n_classes)
         self.W, self.b = self.initial_W.copy(), self.initial_b.copy()
         self.loss_history = []
+        self._measure_accuracy()
 
         self._build_controls()
         self._build_figure()
@@ -114,13 +115,19 @@ class CrossEntropyApp:
         eta = self.learning_rate_slider.value
         self.W -= eta * self.result.dL_dW
         self.b -= eta * self.result.dL_db
+        self._measure_accuracy()
         self.update()
 
     def reset(self):
         """Restore the trained weights and clear the loss history."""
         self.W, self.b = self.initial_W.copy(), self.initial_b.copy()
         self.loss_history = []
+        self._measure_accuracy()
         self.update()
+
+    def _measure_accuracy(self):
+        """Score W and b on the test set; only a weight change calls this, not a new image."""
+        self.test_accuracy = accuracy(self.split.X_test, self.split.z_test, self.W, self.b)
 
     def _example_changed(self, change):
         self.loss_history = []
@@ -130,7 +137,6 @@ class CrossEntropyApp:
         """Recompute the layer on the shown image and redraw every panel."""
         self.result = softmax_layer(self.x, self.W, self.b, self.z, loss=self.loss_dropdown.value)
         self.loss_history.append(self.result.loss)
-        self.test_accuracy = accuracy(self.split.X_test, self.split.z_test, self.W, self.b)
 
         self._draw()
         self._write_status()
