@@ -12,9 +12,9 @@ class SettledLayout(ConstrainedLayoutEngine):
     axes mostly does not. This engine keeps the axes where the last layout put
     them until the figure's size, an axes' visibility or a line count changes,
     or some text grows longer than it was at the last layout. Shorter text
-    fits in the margins already made, so it leaves the layout alone; this keeps
-    a figure whose tick labels alternate between two lengths from laying out
-    at every draw.
+    fits in the margins already made, so it leaves the layout alone. A figure
+    whose tick labels alternate between two lengths is therefore laid out
+    once, not at every draw.
     """
 
     def __init__(self, **kwargs):
@@ -25,7 +25,7 @@ class SettledLayout(ConstrainedLayoutEngine):
     def execute(self, fig):
         """Lay out ``fig`` if its text outgrew the margins or its structure changed."""
         structure, lengths = margin_signature(fig)
-        if structure == self._structure and all(map(int.__le__, lengths, self._lengths)):
+        if structure == self._structure and all(now <= before for now, before in zip(lengths, self._lengths)):
             return
         super().execute(fig)
         # Tick locators depend on the axes' new sizes, so record the signature after laying out.
