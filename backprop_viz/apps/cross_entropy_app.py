@@ -5,7 +5,7 @@ import numpy as np
 from backprop_viz.datasets import load_digits
 from backprop_viz.layer import accuracy, fit_softmax_layer, softmax_layer
 from backprop_viz.losses import LOSSES
-from backprop_viz.views import BarChart, Heatmap, make_figure
+from backprop_viz.views import BarChart, Heatmap, fitted_limits, make_figure
 
 DIVERGING = ("#2166ac", "#b2182b")  # blue for negative, red for positive, as in RdBu_r
 
@@ -37,10 +37,10 @@ class CrossEntropyApp:
                                                            self.split.n_classes)
         self.W, self.b = self.initial_W.copy(), self.initial_b.copy()
         self.loss_history = []
-        self._measure_accuracy()
 
         self._build_controls()
         self._build_figure()
+        self._weights_changed()
         self.widget = widgets.HBox([self.controls, widgets.VBox([self.fig.canvas, self.status])])
         self.widget.add_class("bv-cross-entropy-app")
         self.update()
@@ -59,7 +59,7 @@ class CrossEntropyApp:
         self.status = widgets.HTMLMath(layout=widgets.Layout(min_height="4em"))
 
         self.image_slider.observe(self._example_changed, names="value")
-        self.loss_dropdown.observe(self._example_changed, names="value")
+        self.loss_dropdown.observe(self._loss_changed, names="value")
         self.step_button.on_click(lambda button: self.take_step())
         self.reset_button.on_click(lambda button: self.reset())
         self.controls = widgets.VBox([self.image_slider, self.loss_dropdown, self.learning_rate_slider,
@@ -82,7 +82,7 @@ class CrossEntropyApp:
                                    color="#777777", tick_labels=names, value_format="{:.1f}")
         probability_ax = self.fig.add_subplot(top[0, 2])
         self.target_bars = probability_ax.bar(np.arange(T), np.zeros(T), fill=False, edgecolor="black",
-                                              linestyle="--", linewidth=1.2, label="target $y$")
+                                              linestyle="--", linewidth=1.2, label="target $y$", animated=True)
         self.probability_view = BarChart(probability_ax, T, "$f$ (bars) and $y$ (dashed)", ylim=(0, 1.15),
                                          color="#4477aa", tick_labels=names, value_format="{:.2f}")
         self.gradient_view = BarChart(self.fig.add_subplot(top[0, 3]), T,
@@ -115,19 +115,39 @@ class CrossEntropyApp:
         eta = self.learning_rate_slider.value
         self.W -= eta * self.result.dL_dW
         self.b -= eta * self.result.dL_db
-        self._measure_accuracy()
+        self._weights_changed()
         self.update()
 
     def reset(self):
         """Restore the trained weights and clear the loss history."""
         self.W, self.b = self.initial_W.copy(), self.initial_b.copy()
         self.loss_history = []
-        self._measure_accuracy()
+        self._weights_changed()
         self.update()
 
-    def _measure_accuracy(self):
-        """Score W and b on the test set; only a weight change calls this, not a new image."""
+    def _weights_changed(self):
+        """Score W and b on the test set and fit the bar axes to them."""
         self.test_accuracy = accuracy(self.split.X_test, self.split.z_test, self.W, self.b)
+        self._fit_axes()
+
+    def _fit_axes(self):
+        """Fit the logit and gradient axes to every test image.
+
+        A new weight or loss calls this, a new image does not, so the axes keep
+        one scale while the student moves through the test images and bars
+        of different images can be compared.
+        """
+        loss = self.loss_dropdown.value
+        self.logit_view.ylim = fitted_limits(self.split.X_test @ self.W + self.b)
+        gradients = np.array([softmax_layer(x, self.W, self.b, int(z), loss=loss).dL_dp
+                              for x, z in zip(self.split.X_test, self.split.z_test)])
+        self.gradient_view.ylim = fitted_limits(gradients)
+        # Digits pixels lie in [0, 1], so |dL/dW| = |x_i (dL/dp)_k| is at most the largest |dL/dp|.
+        self.weight_gradient_limit = float(np.abs(gradients).max()) or 1.0
+
+    def _loss_changed(self, change):
+        self._fit_axes()
+        self._example_changed(change)
 
     def _example_changed(self, change):
         self.loss_history = []
@@ -153,9 +173,8 @@ class CrossEntropyApp:
         self.gradient_view.update(result.dL_dp, colors=signed_colors(result.dL_dp))
 
         maps = result.dL_dW.T.reshape(-1, *self.split.image_shape)
-        limit = float(np.abs(maps).max()) or 1.0
         for view, gradient_map in zip(self.weight_gradient_views, maps):
-            view.update(gradient_map, limit=limit)
+            view.update(gradient_map, limit=self.weight_gradient_limit)
         self.fig.canvas.draw_idle()
 
     def _write_status(self):

@@ -13,7 +13,7 @@ from backprop_viz.apps.controls import MAX_CLASSES
 from backprop_viz.apps.cross_entropy_app import signed_colors
 from backprop_viz.losses import LOSSES, gradient_wrt_logits
 from backprop_viz.softmax import log_softmax, softmax
-from backprop_viz.views import BarChart, CurvePlot, make_figure
+from backprop_viz.views import BarChart, CurvePlot, make_figure, nice_ceiling
 
 LESSON_ORDER = ("cross_entropy", "mean_squared_error", "absolute_difference", "huber", "hinge", "cosine_distance")
 
@@ -179,18 +179,18 @@ class ComparisonPanel:
         colors = [LOSS_STYLES[name]["color"] for name in LESSON_ORDER]
 
         self.value_view = BarChart(axes[0, 0], len(LESSON_ORDER), "loss $L$", tick_labels=labels,
-                                   value_format="{:.3f}")
+                                   value_format="{:.3f}", tick_rotation=30)
         self.norm_view = BarChart(axes[1, 0], len(LESSON_ORDER), r"$\Vert \partial L / \partial p \Vert$",
-                                  tick_labels=labels, value_format="{:.3f}")
+                                  tick_labels=labels, value_format="{:.3f}", tick_rotation=30)
         for view in (self.value_view, self.norm_view):
             for bar, color in zip(view.bars, colors):
                 bar.set_facecolor(color)
 
-        logit_labels = [f"$p_{{{index + 1}}}$" for index in range(MAX_CLASSES)]
+        self.logit_labels = [f"$p_{{{index + 1}}}$" for index in range(MAX_CLASSES)]
         gradient_axes = axes[:, 1:].ravel()
         self.gradient_views = {
             name: BarChart(ax, MAX_CLASSES, rf"{SHORT_LABELS[name]}: $\partial L/\partial p$",
-                           tick_labels=logit_labels, value_format="{:.3f}")
+                           tick_labels=self.logit_labels, value_format="{:.3f}")
             for name, ax in zip(LESSON_ORDER, gradient_axes)
         }
         return fig
@@ -203,21 +203,18 @@ class ComparisonPanel:
         norms = [np.linalg.norm(gradients[name]) for name in LESSON_ORDER]
         self.value_view.update([values[name] for name in LESSON_ORDER])
         self.norm_view.update(norms)
-        for label in (*self.value_view.ax.get_xticklabels(), *self.norm_view.ax.get_xticklabels()):
-            label.set(rotation=30, horizontalalignment="right", rotation_mode="anchor")
 
         # Above six bars the values are written vertically, so they need more headroom.
         class_count = len(logits)
         crowded = class_count > 6
         largest = max(float(np.abs(gradient).max()) for gradient in gradients.values())
         headroom = 1.7 if crowded else 1.3
-        limit = headroom * largest if largest > 0 else 1.0
+        limit = nice_ceiling(headroom * largest) if largest > 0 else 1.0
+        tick_labels = [str(index + 1) for index in range(class_count)] if crowded else self.logit_labels
         for name, view in self.gradient_views.items():
             view.ylim = (-limit, limit)
+            view.tick_labels = tick_labels
             view.update(gradients[name], colors=signed_colors(gradients[name]))
-            if crowded:
-                view.ax.set_xticks(np.arange(class_count), [str(index + 1) for index in range(class_count)],
-                                   fontsize=8)
 
         self.formula.value = comparison_formulas(logits, target, values, gradients, delta, label_smoothing)
 

@@ -2,11 +2,12 @@
 
 Views draw; they own no widgets. An app creates a view, calls its ``update``
 with new numbers, the view changes its artists, and the app calls
-``fig.canvas.draw_idle()``.
+``fig.canvas.draw_idle()``. Artists that change at every update are
+animated, so that a `LessonFigure` can redraw only them.
 """
-from backprop_viz.views.bars import BarChart
+from backprop_viz.views.bars import BarChart, fitted_limits
 from backprop_viz.views.curves import CurvePlot, break_at_jumps
-from backprop_viz.views.figure import make_figure
+from backprop_viz.views.figure import LessonFigure, make_figure, nice_ceiling
 from backprop_viz.views.gradient_norms import GradientNormPlot
 from backprop_viz.views.heatmap import Heatmap
 from backprop_viz.views.network_diagram import NetworkDiagram
@@ -21,7 +22,10 @@ __all__ = [
     "Heatmap",
     "ImageGallery",
     "LearningCurves",
+    "LessonFigure",
     "NetworkDiagram",
     "break_at_jumps",
+    "fitted_limits",
     "make_figure",
+    "nice_ceiling",
 ]

@@ -1,6 +1,11 @@
 """Figure creation shared by every view."""
+import math
+
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 class SettledLayout(ConstrainedLayoutEngine):
@@ -30,6 +35,72 @@ class SettledLayout(ConstrainedLayoutEngine):
         super().execute(fig)
         # Tick locators depend on the axes' new sizes, so record the signature after laying out.
         self._structure, self._lengths = margin_signature(fig)
+
+
+class LessonFigure(Figure):
+    """A figure that redraws only its animated artists when nothing else changed.
+
+    Views mark the artists that change with every slider move (bars, the
+    values written on them, heatmap images) as animated. Matplotlib leaves
+    animated artists out of a normal draw, and a change to one does not make
+    the figure stale. So a full draw here renders the rest, keeps a copy of
+    those pixels, and then draws the animated artists on top. While the
+    figure is not stale (the same limits, ticks, titles, colour bars and
+    other artists), the next draw on the same renderer restores the copy and
+    draws only the animated artists, which skips laying out and rendering
+    every axis. Saving a figure always draws it in full.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._background = None
+        self._background_renderer = None
+
+    def draw(self, renderer):
+        """Draw the animated artists on the saved background, or everything if anything else changed."""
+        saving = self.canvas.is_saving()
+        if self._background is not None and renderer is self._background_renderer and not self.stale and not saving:
+            renderer.restore_region(self._background)
+            self.draw_animated(renderer)
+            return
+
+        super().draw(renderer)
+        self._background = None
+        if saving or not hasattr(renderer, "copy_from_bbox"):
+            return
+        self._background = renderer.copy_from_bbox(self.bbox)
+        self._background_renderer = renderer
+        self.draw_animated(renderer)
+
+    def draw_animated(self, renderer):
+        """Draw every visible animated artist of every axes, in each axes' z-order.
+
+        Spines that a normal draw puts above the animated artists are drawn
+        again over them, so an image does not cover the frame of its axes.
+        """
+        for ax in sorted(self.axes, key=lambda axes: axes.get_zorder()):
+            animated = [artist for artist in ax.get_children() if artist.get_animated()]
+            if not ax.get_visible() or not animated:
+                continue
+            lowest = min(artist.get_zorder() for artist in animated)
+            spines = [spine for spine in ax.spines.values() if ax.axison and spine.get_zorder() > lowest]
+            for artist in sorted(animated + spines, key=lambda artist: artist.get_zorder()):
+                artist.draw(renderer)
+
+
+def nice_ceiling(value):
+    """Return the smallest number of the form s * 10**k, s in ``NICE_STEPS``, that is >= ``value`` > 0.
+
+    Colour and axis limits rounded up this way stay put while a slider moves
+    the largest value a little, so the figure around the data need not be redrawn.
+    """
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(f"value must be a positive finite number, got {value!r}")
+    exponent = math.floor(math.log10(value))
+    # Dividing by a power of ten keeps 1.5 * 10**-1 at 0.15 rather than 0.15000000000000002.
+    candidates = [step * 10.0 ** exponent if exponent >= 0 else step / 10.0 ** -exponent for step in NICE_STEPS]
+    # The last candidate, 10**(exponent + 1), is above value, so one always qualifies.
+    return next(candidate for candidate in candidates if candidate >= value * (1 - 1e-12))
 
 
 def margin_signature(fig):
@@ -69,7 +140,7 @@ def make_figure(width, height, nrows=1, ncols=1, **subplot_kw):
     interactive figure is displayed when created and again when an app shows
     its canvas, so it would appear twice. With ipympl the canvas is a widget,
     and its header, toolbar and footer are hidden so the lesson shows only the plot.
-    The layout is a `SettledLayout`.
+    The figure is a `LessonFigure` and its layout a `SettledLayout`.
 
     Parameters
     ----------
@@ -85,7 +156,8 @@ def make_figure(width, height, nrows=1, ncols=1, **subplot_kw):
     axes : Axes or ndarray of Axes
     """
     with plt.ioff():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout=SettledLayout(), **subplot_kw)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), layout=SettledLayout(),
+                                 FigureClass=LessonFigure, **subplot_kw)
 
     canvas = fig.canvas
     for attribute in ("header_visible", "toolbar_visible", "footer_visible", "resizable"):

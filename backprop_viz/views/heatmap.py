@@ -2,6 +2,11 @@
 import numpy as np
 from matplotlib.colors import Normalize, TwoSlopeNorm
 
+from backprop_viz.views.figure import nice_ceiling
+
+
+LARGEST_LIMIT = 1e300
+
 
 class Heatmap:
     r"""An ``imshow`` of a matrix that updates in place, up to ``max_shape``.
@@ -11,6 +16,9 @@ class Heatmap:
     pixels) use a sequential map. Both default maps read in grey scale and
     under the common colour-vision deficiencies. Cells are annotated with
     their values while the matrix is at most ``annotate_up_to`` on a side.
+    The image and the values are animated artists (see `LessonFigure`), and
+    the colour range is rounded up to a `nice_ceiling`, so a small change of
+    the matrix redraws only the cells.
 
     Parameters
     ----------
@@ -42,7 +50,10 @@ class Heatmap:
         annotate = max(rows, columns) <= annotate_up_to
         self.texts = np.empty(max_shape, dtype=object)
         for i, j in np.ndindex(max_shape):
-            self.texts[i, j] = ax.text(j, i, "", ha="center", va="center", fontsize=8) if annotate else None
+            self.texts[i, j] = ax.text(j, i, "", ha="center", va="center", fontsize=8, animated=True) if annotate else None
+        self.image.set_animated(True)
+        self._shape = None
+        self._tick_labels = None
 
         ax.set_title(title)
         ax.set_xlabel(xlabel)
@@ -53,30 +64,33 @@ class Heatmap:
 
         ``limit`` fixes the colour range to [-limit, limit] (or [0, limit]), so
         that several heatmaps can share one scale; by default it is the
-        largest absolute value in ``matrix``.
+        largest absolute value in ``matrix``. Either way it is rounded up
+        with `nice_ceiling`.
         """
         matrix = np.asarray(matrix, dtype=np.float64)
         rows, columns = matrix.shape
 
         self.image.set_data(matrix)
-        self.image.set_extent((-0.5, columns - 0.5, rows - 0.5, -0.5))
-        self.ax.set_xlim(-0.5, columns - 0.5)
-        self.ax.set_ylim(rows - 0.5, -0.5)
+        if matrix.shape != self._shape:
+            self.image.set_extent((-0.5, columns - 0.5, rows - 0.5, -0.5))
+            self.ax.set_xlim(-0.5, columns - 0.5)
+            self.ax.set_ylim(rows - 0.5, -0.5)
         self._rescale(matrix, limit)
         self._annotate(matrix)
-        if tick_labels is not None:
-            self.ax.set_xticks(np.arange(columns), tick_labels[:columns])
-            self.ax.set_yticks(np.arange(rows), tick_labels[:rows])
+        labels = None if tick_labels is None else list(tick_labels)
+        if labels is not None and (matrix.shape != self._shape or labels != self._tick_labels):
+            self.ax.set_xticks(np.arange(columns), labels[:columns])
+            self.ax.set_yticks(np.arange(rows), labels[:rows])
+        self._shape, self._tick_labels = matrix.shape, labels
 
     def _rescale(self, matrix, limit):
-        finite = matrix[np.isfinite(matrix)]
-        largest = float(np.max(np.abs(finite))) if finite.size else 0.0
-        largest = largest if limit is None else limit
-        if self.diverging:
-            limit = largest if largest > 0 else 1.0
-            self.image.norm.vmin, self.image.norm.vmax = -limit, limit
-        else:
-            self.image.norm.vmin, self.image.norm.vmax = 0.0, largest if largest > 0 else 1.0
+        if limit is None:
+            finite = matrix[np.isfinite(matrix)]
+            limit = float(np.max(np.abs(finite))) if finite.size else 0.0
+        top = nice_ceiling(min(limit, LARGEST_LIMIT)) if limit > 0 else 1.0
+        bottom = -top if self.diverging else 0.0
+        if (self.image.norm.vmin, self.image.norm.vmax) != (bottom, top):
+            self.image.norm.vmin, self.image.norm.vmax = bottom, top
 
     def _annotate(self, matrix):
         if self.texts[0, 0] is None:
