@@ -71,7 +71,11 @@ def kernel_processes(url):
     kernels = []
     for pid in listeners:
         for child in psutil.Process(pid).children(recursive=True):
-            if "ipykernel_launcher" in " ".join(child.cmdline()):
+            try:
+                command = " ".join(child.cmdline())
+            except psutil.Error:  # a culled kernel that exited, or is a zombie not yet reaped
+                continue
+            if "ipykernel_launcher" in command:
                 kernels.append(child)
     return kernels
 
