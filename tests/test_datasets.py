@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from backprop_viz.datasets import DATASETS, load_dataset, load_iris, make_circles, make_moons, make_spiral, make_xor
+from backprop_viz.datasets import (DATASETS, load_dataset, load_iris, make_circles, make_moons, make_spiral, make_xor,
+                                   train_test_split)
 
 # name: (N, T, total examples with the default options)
 EXPECTED_SHAPES = {
@@ -142,3 +143,67 @@ def test_rejects_unknown_dataset():
 def test_generators_reject_invalid_options(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ---------------------------------------------------------------------------
+# The same data as scikit-learn's loaders and generators
+# ---------------------------------------------------------------------------
+
+def all_examples(split):
+    """Return every example of ``split`` and its class, train and test together."""
+    return np.concatenate([split.X_train, split.X_test]), np.concatenate([split.z_train, split.z_test])
+
+
+def test_digits_match_sklearn():
+    from sklearn.datasets import load_digits as sklearn_load_digits
+
+    bunch = sklearn_load_digits()
+    X, z = all_examples(load_dataset("digits"))
+    order = np.lexsort(np.column_stack([X, z]).T)
+    expected_order = np.lexsort(np.column_stack([bunch.data / 16.0, bunch.target]).T)
+
+    np.testing.assert_array_equal(X[order], bunch.data[expected_order] / 16.0)
+    np.testing.assert_array_equal(z[order], bunch.target[expected_order])
+
+
+def test_iris_matches_sklearn():
+    from sklearn.datasets import load_iris as sklearn_load_iris
+
+    bunch = sklearn_load_iris()
+    split = load_iris(test_fraction=0.2, seed=3)
+    X_train, X_test, z_train, z_test = train_test_split(bunch.data, bunch.target, 0.2, 3)
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+
+    assert split.class_names == tuple(bunch.target_names)
+    np.testing.assert_array_equal(split.X_train, (X_train - mean) / std)
+    np.testing.assert_array_equal(split.X_test, (X_test - mean) / std)
+    np.testing.assert_array_equal(split.z_train, z_train)
+    np.testing.assert_array_equal(split.z_test, z_test)
+
+
+@pytest.mark.parametrize("name, generator, options", [
+    ("moons", "make_moons", {}),
+    ("circles", "make_circles", {"factor": 0.5}),
+    ("circles", "make_circles", {"factor": 0.8}),
+])
+@pytest.mark.parametrize("n_samples", [7, 200])
+def test_noise_free_points_match_sklearn(name, generator, options, n_samples):
+    import sklearn.datasets
+
+    X, z = all_examples(GENERATORS[name](n_samples=n_samples, noise=0.0, **options))
+    expected_X, expected_z = getattr(sklearn.datasets, generator)(n_samples=n_samples, noise=0.0, shuffle=False,
+                                                                  **options)
+    distances = np.linalg.norm(X[:, None, :] - expected_X[None, :, :], axis=2)
+    nearest = distances.argmin(axis=1)
+
+    assert distances.min(axis=1).max() < 1e-12
+    np.testing.assert_array_equal(np.sort(nearest), np.arange(n_samples))
+    np.testing.assert_array_equal(z, expected_z[nearest])
+
+
+def test_noise_moves_points_by_about_noise():
+    clean, _ = all_examples(make_moons(n_samples=2000, noise=0.0))
+    noisy, _ = all_examples(make_moons(n_samples=2000, noise=0.1))
+    shift = noisy - clean
+
+    assert np.std(shift) == pytest.approx(0.1, rel=0.05)
