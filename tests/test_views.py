@@ -1,5 +1,7 @@
 """Views given extreme numbers still draw, and figures redraw only what changed."""
 import io
+import pickle
+import time
 
 import matplotlib
 
@@ -166,6 +168,14 @@ def test_saved_figure_shows_animated():
     assert differing_fraction(saved, without_animated) > 0.1
 
 
+def test_figure_pickles_without_saved_pixels():
+    fig, bars, heatmap = bar_and_heatmap_figure()
+    copy = pickle.loads(pickle.dumps(fig))
+
+    assert copy._background is None
+    assert [text.get_text() for text in copy.axes[0].texts[:4]] == ["0.100", "0.200", "0.300", "0.400"]
+
+
 @pytest.mark.parametrize("value, expected", [
     (0.003, 0.003), (0.12, 0.15), (1.0, 1.0), (1.01, 1.5), (2.4, 3.0), (7.0, 8.0), (9.9, 10.0), (12345.0, 15000.0),
 ])
@@ -188,3 +198,49 @@ def test_nice_ceiling_rejects_non_positive(value):
 ])
 def test_fitted_limits_round_up(values, expected):
     assert fitted_limits(np.array(values)) == pytest.approx(expected)
+
+
+def record_draws(monkeypatch, fig):
+    """Replace the canvas's two ways of drawing with recorders and return the record."""
+    calls = []
+    monkeypatch.setattr(fig.canvas, "draw", lambda: calls.append("now"))
+    monkeypatch.setattr(fig.canvas, "draw_idle", lambda: calls.append("idle"))
+    return calls
+
+
+def show_in_browser(fig):
+    """Send the canvas the message a browser sends once it shows the canvas."""
+    fig.canvas._handle_message(fig.canvas, {"type": "initialized"}, [])
+
+
+def test_refresh_waits_for_browser(monkeypatch):
+    fig, bars, heatmap = bar_and_heatmap_figure()
+    calls = record_draws(monkeypatch, fig)
+
+    fig.refresh()
+
+    assert calls == ["idle"]
+
+
+def test_refresh_draws_at_once_when_shown(monkeypatch):
+    fig, bars, heatmap = bar_and_heatmap_figure()
+    show_in_browser(fig)
+    calls = record_draws(monkeypatch, fig)
+    now = time.perf_counter()
+    fig._last_draw = (now - 2.0, now - 1.0)
+
+    fig.refresh()
+
+    assert calls == ["now"]
+
+
+def test_refresh_defers_right_after_long_draw(monkeypatch):
+    fig, bars, heatmap = bar_and_heatmap_figure()
+    show_in_browser(fig)
+    calls = record_draws(monkeypatch, fig)
+    now = time.perf_counter()
+    fig._last_draw = (now - 10.0, now)
+
+    fig.refresh()
+
+    assert calls == ["idle"]

@@ -381,7 +381,7 @@ class BackpropStepApp:
                             probabilities=self.probabilities if revealed["loss"] else None, target=self.z,
                             loss_text=loss_text, highlight_columns=columns, highlight_layers=layers,
                             edge_label=edge_label, node_limit=node_limit)
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()
 
     def _equation_for(self, kind, k):
         builders = {

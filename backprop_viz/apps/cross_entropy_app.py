@@ -175,7 +175,7 @@ class CrossEntropyApp:
         maps = result.dL_dW.T.reshape(-1, *self.split.image_shape)
         for view, gradient_map in zip(self.weight_gradient_views, maps):
             view.update(gradient_map, limit=self.weight_gradient_limit)
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()
 
     def _write_status(self):
         f = self.result.probabilities

@@ -186,7 +186,7 @@ class GradientFlowApp:
             rows, columns = gradient.shape
             view.ax.set_title(rf"$\partial L/\partial W_{{{k}}}$, {rows} x {columns}" "\n"
                               f"norm {norms[k - 1]:.3g}, own colour scale", fontsize=9)
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()
 
     def _write_status(self):
         if not np.isfinite(self.loss):

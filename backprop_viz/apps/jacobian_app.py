@@ -73,4 +73,4 @@ class JacobianApp:
             f"largest column sum: {np.abs(self.jacobian.sum(axis=0)).max():.1e}<br>"
             f"Finite-difference check: relative error {self.check_error:.1e}")
         self.table.value = value_table({"logits p": self.logits, "probabilities f": self.probabilities})
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()

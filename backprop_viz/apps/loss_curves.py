@@ -239,7 +239,7 @@ class CurvesPanel:
             self.derivative_views[column].mark({name: self.points[name][::2] for name in names})
 
         self.formula.value = curve_formulas(e, m, theta, self.delta, self.points)
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()
 
 
 def huber_formula(e, delta, value, slope):

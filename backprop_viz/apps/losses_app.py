@@ -270,4 +270,4 @@ class LossesApp:
         index = self.tabs.selected_index
         if index in self._stale_figures:
             self._stale_figures.discard(index)
-            self.figures[index].canvas.draw_idle()
+            self.figures[index].refresh()

@@ -88,4 +88,4 @@ class SoftmaxApp:
         self.warning_label.value = "".join(f"numpy warned in the naive version: <code>{message}</code><br>"
                                            for message in messages)
         self.table.value = value_table({"logits p": self.logits, "naive f": self.naive, "stable f": self.stable})
-        self.fig.canvas.draw_idle()
+        self.fig.refresh()

@@ -375,7 +375,7 @@ class TrainingLabApp:
 
         self.curves_view.update(trainer.history)
         self.norm_view.update(self.gradient_norms)
-        self.curves_fig.canvas.draw_idle()
+        self.curves_fig.refresh()
 
         # After a divergence the restored parameters can be large enough to
         # overflow the logits; the predictions are then only approximate.
@@ -383,11 +383,11 @@ class TrainingLabApp:
             predicted = network.predict(split.X_test)
             grid_predicted = network.predict(self.regions_view.grid_points) if split.n_features == 2 else None
         self.confusion_view.update(confusion_matrix(split.z_test, predicted, split.n_classes), split.class_names)
-        self.confusion_fig.canvas.draw_idle()
+        self.confusion_fig.refresh()
 
         if grid_predicted is not None:
             self.regions_view.update(grid_predicted)
-            self.regions_fig.canvas.draw_idle()
+            self.regions_fig.refresh()
         if split.image_shape is not None:
             self._draw_mistakes(predicted)
         self._write_status()
@@ -398,7 +398,7 @@ class TrainingLabApp:
         images = [split.X_test[index].reshape(split.image_shape) for index in wrong]
         titles = [f"true {split.z_test[index]}\npredicted {predicted[index]}" for index in wrong]
         self.mistakes_view.update(images, titles)
-        self.mistakes_fig.canvas.draw_idle()
+        self.mistakes_fig.refresh()
 
     def _write_status(self):
         trainer = self.trainer

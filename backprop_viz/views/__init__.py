@@ -2,8 +2,8 @@
 
 Views draw; they own no widgets. An app creates a view, calls its ``update``
 with new numbers, the view changes its artists, and the app calls
-``fig.canvas.draw_idle()``. Artists that change at every update are
-animated, so that a `LessonFigure` can redraw only them.
+``fig.refresh()`` (see `LessonFigure`). Artists that change at every update
+are animated, so that a `LessonFigure` can redraw only them.
 """
 from backprop_viz.views.bars import BarChart, fitted_limits
 from backprop_viz.views.curves import CurvePlot, break_at_jumps

@@ -1,5 +1,6 @@
 """Figure creation shared by every view."""
 import math
+import time
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -49,15 +50,49 @@ class LessonFigure(Figure):
     other artists), the next draw on the same renderer restores the copy and
     draws only the animated artists, which skips laying out and rendering
     every axis. Saving a figure always draws it in full.
+
+    Apps call `refresh` after an update instead of ``canvas.draw_idle()``.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._background = None
         self._background_renderer = None
+        self._last_draw = (0.0, 0.0)
+
+    def refresh(self):
+        """Send the figure's new pixels to the browser now, or ask the browser to request them.
+
+        With ipympl, ``canvas.draw_idle()`` sends the browser a message, the
+        browser replies with a draw request, and only then does the kernel
+        draw. Served by Voila on a 2-core machine, that second round trip
+        took about 40 ms, twice a whole widget echo (benchmarks/latency.py).
+        So once the browser shows the canvas, the figure is drawn and sent at once. It
+        falls back to ``draw_idle`` when the last draw ended less than its
+        own duration ago: during a drag, slider events then queue up behind
+        at most one draw, and the browser asks for the latest state once.
+        """
+        started, ended = self._last_draw
+        # ipympl stops syncing the image as a data URL when the browser reports the canvas initialised.
+        browser_ready = getattr(self.canvas, "syncing_data_url", True) is False
+        if browser_ready and time.perf_counter() - ended >= ended - started:
+            self.canvas.draw()
+        else:
+            self.canvas.draw_idle()
+
+    def __getstate__(self):
+        # The saved pixels belong to this process's renderer, so a pickled figure starts without them.
+        state = super().__getstate__()
+        state["_background"] = state["_background_renderer"] = None
+        return state
 
     def draw(self, renderer):
         """Draw the animated artists on the saved background, or everything if anything else changed."""
+        started = time.perf_counter()
+        self._draw(renderer)
+        self._last_draw = (started, time.perf_counter())
+
+    def _draw(self, renderer):
         saving = self.canvas.is_saving()
         if self._background is not None and renderer is self._background_renderer and not self.stale and not saving:
             renderer.restore_region(self._background)
