@@ -10,7 +10,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import TwoSlopeNorm, to_rgba
 from matplotlib.patches import Circle
 
-from backprop_viz.views.heatmap import format_value
+from backprop_viz.views.figure import nice_ceiling
+from backprop_viz.views.heatmap import LARGEST_LIMIT, format_value
 
 COLUMN_SPACING = 2.6
 ROW_SPACING = 1.15
@@ -98,10 +99,10 @@ class NetworkDiagram:
             for i, j in np.ndindex(n_in, n_out):
                 (x0, y0), (x1, y1) = self.position(k - 1, i), self.position(k, j)
                 lines[i, j], = self.ax.plot([x0, x1], [y0, y1], color=UNKNOWN_COLOR, linewidth=1.0,
-                                            solid_capstyle="round", zorder=1)
+                                            solid_capstyle="round", zorder=1, animated=True)
             for (i, j), (x, y) in _place_edge_labels(self, k).items():
                 texts[i, j] = self.ax.text(x, y, "", fontsize=7,
-                                           ha="center", va="center", zorder=2,
+                                           ha="center", va="center", zorder=2, animated=True,
                                            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                                                  "edgecolor": "none", "alpha": 0.85})
             self.edges[k] = lines
@@ -119,12 +120,12 @@ class NetworkDiagram:
             for unit in range(size):
                 x, y = self.position(column, unit)
                 circle = Circle((x, y), NODE_RADIUS, facecolor=UNKNOWN_COLOR, edgecolor="black",
-                                linewidth=1.0, zorder=3)
+                                linewidth=1.0, zorder=3, animated=True)
                 self.ax.add_patch(circle)
                 circles.append(circle)
-                texts.append(self.ax.text(x, y, "", ha="center", va="center", fontsize=8, zorder=4))
+                texts.append(self.ax.text(x, y, "", ha="center", va="center", fontsize=8, zorder=4, animated=True))
                 deltas.append(self.ax.text(x, y - NODE_RADIUS - 0.06, "", ha="center", va="top", fontsize=7,
-                                           color="#5a2a82", zorder=4,
+                                           color="#5a2a82", zorder=4, animated=True,
                                            bbox={"boxstyle": "round,pad=0.1", "facecolor": "white",
                                                  "edgecolor": "none", "alpha": 0.85}))
             self.nodes[column] = circles
@@ -145,13 +146,13 @@ class NetworkDiagram:
             name = f"{class_labels[unit]}: " if class_labels is not None else ""
             self.ax.text(x + NODE_RADIUS + 0.12, y + 0.12, name, ha="left", va="bottom", fontsize=7, color="#444444")
             self.probability_texts.append(self.ax.text(x + NODE_RADIUS + 0.12, y + 0.08, "", ha="left", va="top",
-                                                       fontsize=8))
+                                                       fontsize=8, animated=True))
 
         top = (max(self.layer_sizes) - 1) / 2 * ROW_SPACING
         x_loss = column * COLUMN_SPACING + NODE_RADIUS + 0.12
         self.ax.text(x_loss, top + 0.62, "$f = \\mathrm{softmax}(p)$", ha="left", va="bottom", fontsize=10)
         _, y_bottom = self.position(column, self.layer_sizes[column] - 1)
-        self.loss_text = self.ax.text(x_loss, y_bottom - 0.75, "", ha="left", va="top", fontsize=9,
+        self.loss_text = self.ax.text(x_loss, y_bottom - 0.75, "", ha="left", va="top", fontsize=9, animated=True,
                                       bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f4f4f4",
                                             "edgecolor": "#888888"})
 
@@ -192,7 +193,8 @@ class NetworkDiagram:
         self._update_nodes(node_values, deltas, highlight_columns, node_limit)
         self._update_edges(edge_values, highlight_layers)
         self._update_outputs(probabilities, target, loss_text, self.depth in highlight_columns)
-        self.colorbar.set_label(edge_label)
+        if edge_label != self.colorbar.ax.get_xlabel():
+            self.colorbar.set_label(edge_label)
 
     def _update_nodes(self, node_values, deltas, highlight_columns, node_limit):
         if node_limit is None:
@@ -229,8 +231,10 @@ class NetworkDiagram:
     def _update_edges(self, edge_values, highlight_layers):
         known = [np.asarray(values) for values in edge_values.values() if values is not None]
         largest = max((float(np.max(np.abs(values))) for values in known), default=0.0)
-        limit = largest if largest > 0 else 1.0
-        self.edge_mappable.set_clim(-limit, limit)
+        # Rounded up, so that the colour bar, which is redrawn in full when it changes, mostly stays.
+        limit = nice_ceiling(min(largest, LARGEST_LIMIT)) if largest > 0 else 1.0
+        if self.edge_mappable.get_clim() != (-limit, limit):
+            self.edge_mappable.set_clim(-limit, limit)
 
         for k, lines in self.edges.items():
             values = edge_values.get(k)
