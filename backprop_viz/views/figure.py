@@ -67,10 +67,11 @@ class LessonFigure(Figure):
         browser replies with a draw request, and only then does the kernel
         draw. Served by Voila on a 2-core machine, that second round trip
         took about 40 ms, twice a whole widget echo (benchmarks/latency.py).
-        So once the browser shows the canvas, the figure is drawn and sent at once. It
-        falls back to ``draw_idle`` when the last draw ended less than its
-        own duration ago: during a drag, slider events then queue up behind
-        at most one draw, and the browser asks for the latest state once.
+        So once the browser shows the canvas, the figure is drawn and sent at
+        once. It falls back to ``draw_idle`` when the last draw ended less
+        than its own duration ago: during a drag, slider events then queue
+        up behind at most one draw, and the browser asks for the latest
+        state once.
         """
         started, ended = self._last_draw
         # ipympl stops syncing the image as a data URL when the browser reports the canvas initialised.
