@@ -1,5 +1,6 @@
 """Repository rules: the numpy core stays free of plotting and widgets, environments agree."""
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,15 @@ def test_environment_lists_every_runtime_dependency():
 
     declared = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]["dependencies"]
     assert set(declared) <= conda_packages(REPOSITORY / "environment.yml")
+
+
+def test_server_configs_share_serving_settings():
+    standalone = json.loads((REPOSITORY / "voila.json").read_text())
+    extension = json.loads((REPOSITORY / "jupyter_config.json").read_text())
+
+    for section in ("VoilaConfiguration", "MappingKernelManager", "VoilaExecutor"):
+        shared = {key: value for key, value in standalone[section].items() if key in extension[section]}
+        assert shared == extension[section], section
+    # Under a class's load a kernel's widget output can arrive long after nbclient's 4 s default,
+    # and a page whose output timed out shows no lesson.
+    assert standalone["VoilaExecutor"]["iopub_timeout"] >= 30
