@@ -139,6 +139,7 @@ PROBE_SCRIPT = r"""
     events: [],
     changes: [],
     listening: false,
+    drawn: false,
 
     visibleApp() {
       return [...document.querySelectorAll('[class*="bv-"]')].find((element) => appClass(element) && isVisible(element)) || null;
@@ -155,7 +156,16 @@ PROBE_SCRIPT = r"""
       // Every visible canvas of the app, since a slider may redraw a figure other than the first.
       const canvases = [...root.querySelectorAll('canvas')].filter(isVisible);
       if (!canvases.length) { return false; }
-      probe.start(() => canvases.map(canvasHash).join(','));
+      // Hash again only in a frame after something drew on a canvas, so quiet frames cost nothing,
+      // as reading the echo's text costs nothing.
+      let value = null;
+      probe.start(() => {
+        if (value === null || probe.drawn) {
+          probe.drawn = false;
+          value = canvases.map(canvasHash).join(',');
+        }
+        return value;
+      });
       return true;
     },
     watchText(element) {
@@ -203,6 +213,14 @@ PROBE_SCRIPT = r"""
     lastChangeTime() { return probe.changes[probe.changes.length - 1].time; },
     canvasPainted,
   };
+  // ipympl puts every image on its canvases with these methods.
+  for (const name of ['drawImage', 'putImageData', 'clearRect', 'fillRect', 'strokeRect']) {
+    const original = CanvasRenderingContext2D.prototype[name];
+    CanvasRenderingContext2D.prototype[name] = function (...args) {
+      probe.drawn = true;
+      return original.apply(this, args);
+    };
+  }
   window.bvProbe = probe;
 }
 """
