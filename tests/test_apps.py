@@ -122,6 +122,36 @@ def test_cross_entropy_app_loss_selector(cross_entropy_app):
     app.loss_dropdown.value = "cross_entropy"
 
 
+def test_cross_entropy_axes_keep_scale_across_images(cross_entropy_app):
+    app = cross_entropy_app
+    app.reset()
+    app.image_slider.value = 0
+    limits = app.logit_view.ax.get_ylim(), app.gradient_view.ax.get_ylim()
+    app.image_slider.value = 7
+
+    assert (app.logit_view.ax.get_ylim(), app.gradient_view.ax.get_ylim()) == limits
+
+
+def test_cross_entropy_logit_axis_fits_every_test_image(cross_entropy_app):
+    app = cross_entropy_app
+    app.reset()
+    logits = app.split.X_test @ app.W + app.b
+    low, high = app.logit_view.ax.get_ylim()
+
+    assert low <= logits.min()
+    assert logits.max() <= high
+
+
+def test_cross_entropy_loss_change_refits_gradient_axis(cross_entropy_app):
+    app = cross_entropy_app
+    app.reset()
+    app.loss_dropdown.value = "huber"
+    huber_top = app.gradient_view.ax.get_ylim()[1]
+    app.loss_dropdown.value = "cross_entropy"
+
+    assert app.gradient_view.ax.get_ylim()[1] > huber_top
+
+
 @pytest.mark.parametrize("make_app", [SoftmaxApp, JacobianApp])
 def test_app_figure_renders(make_app, tmp_path):
     app = make_app()
