@@ -122,6 +122,34 @@ def test_cross_entropy_app_loss_selector(cross_entropy_app):
     app.loss_dropdown.value = "cross_entropy"
 
 
+def test_softmax_overflowing_logits_are_rejected():
+    app = SoftmaxApp()
+    app.temperature_slider.value = 0.1
+    app.set_logits("1e308, 1, 2")
+
+    assert app.logits.tolist() == [1.0, 2.0, 3.0]
+    assert app.logit_controls.text.value == "1, 2, 3"
+    assert "p/τ overflows float64" in app.logit_controls.message.value
+    assert app.stable == pytest.approx(softmax([10.0, 20.0, 30.0]))
+
+
+def test_softmax_overflowing_temperature_is_rejected():
+    app = SoftmaxApp()
+    app.set_logits("1e308, 1, 2")
+    app.temperature_slider.value = 0.5
+
+    assert app.temperature_slider.value == 1.0
+    assert "Kept τ = 1.00" in app.logit_controls.message.value
+
+
+def test_logit_slider_echo_keeps_typed_value():
+    app = SoftmaxApp()
+    app.set_logits("1.23, 2, 3")
+    app.logit_controls.sliders[0].value = 1.2  # the browser puts the handle on the slider's grid
+
+    assert app.logits.tolist() == [1.23, 2.0, 3.0]
+
+
 def test_cross_entropy_axes_keep_scale_across_images(cross_entropy_app):
     app = cross_entropy_app
     app.reset()

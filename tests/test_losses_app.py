@@ -133,10 +133,41 @@ def test_losses_app_delta_slider_updates_text_and_curves(app):
     assert np.max(huber_curve) == pytest.approx(0.5 * (3.0 - 0.25))
 
 
-def test_losses_app_typed_delta_widens_slider(app):
+def test_typed_delta_beyond_slider_keeps_range(app):
     app.set_delta("5")
+
     assert app.delta == 5.0
-    assert app.delta_control.slider.max == 5.0
+    assert app.delta_control.slider.max == 3.0
+    assert app.delta_control.slider.value == 3.0
+    assert "beyond the slider" in app.delta_control.message.value
+    app.set_delta("1")
+
+
+def test_delta_slider_echo_keeps_typed_value(app):
+    app.set_delta("0.0001")
+    app.delta_control.slider.value = 0.05  # the browser shows the handle at the slider's minimum
+    assert app.delta == 0.0001
+
+    app.set_delta("1.234")
+    app.delta_control.slider.value = 1.25  # the browser puts the handle on the slider's grid
+    assert app.delta == 1.234
+
+    app.delta_control.slider.value = 1.5
+    assert app.delta == 1.5
+    app.set_delta("1")
+
+
+def test_rejected_logits_restore_controls(app):
+    app.set_logits("1, 3, -3")
+    app.target_dropdown.value = 2
+    app.set_logits("-1e308, 1e308")
+
+    assert app.logit_controls.text.value == "1, 3, -3"
+    assert app.logit_controls.logits.tolist() == [1.0, 3.0, -3.0]
+    assert app.target_dropdown.value == 2
+    assert len(app.target_dropdown.options) == 3
+    assert "Kept 1, 3, -3" in app.logit_controls.message.value
+    app.target_dropdown.value = 0
 
 
 def test_losses_app_label_smoothing(app):
@@ -221,8 +252,9 @@ def test_losses_app_bad_logits_keep_state(app):
 def test_losses_app_core_error_keeps_state(app):
     app.set_logits("1e308, -1e308, 0")
 
-    assert "Cross-entropy is not finite" in app.error_message.value
-    assert "Kept p = 1, 3, -3" in app.error_message.value
+    assert "Cross-entropy is not finite" in app.logit_controls.message.value
+    assert "Kept 1, 3, -3" in app.logit_controls.message.value
+    assert app.logit_controls.text.value == "1, 3, -3"
     assert app.logits.tolist() == LOGITS.tolist()
     assert app.values == pytest.approx(EXPECTED_VALUES, abs=1e-12)
     position = LESSON_ORDER.index("cross_entropy")

@@ -53,14 +53,17 @@ class LogitControls:
     The sliders cover [-10, 10]. A typed value beyond that range is kept
     exactly; its slider waits at the end of its track until moved, and a note
     explains this. A bad typed list leaves the logits as they were and shows a short
-    message beside the box.
+    message beside the box. So do logits that ``on_change`` rejects by raising
+    ValueError (for example ones that overflow once divided by a temperature):
+    the sliders and the box go back to the last valid logits.
 
     Parameters
     ----------
     logits : sequence of float
         The starting logits; their count is T.
     on_change : callable
-        Called with no arguments after the logits change.
+        Called with no arguments after the logits change. It may raise
+        ValueError to reject them, before changing any state.
     """
 
     def __init__(self, logits, on_change):
@@ -101,24 +104,37 @@ class LogitControls:
         try:
             values = parse_logits(change["new"])
         except ValueError as error:
-            self.message.value = f'<span style="color:#b00020">{error} Kept {format_logits(self._logits)}.</span>'
+            self._reject(error)
             return
+        self._apply(values)
+
+    def _apply(self, values):
+        """Show ``values`` and call ``on_change``; if it raises ValueError, put the last valid logits back."""
+        previous = list(self._logits)
         self._show(values)
+        try:
+            self._on_change()
+        except ValueError as error:
+            self._show(previous)
+            self._on_change()
+            self._reject(error)
+            return
         self.message.value = self._range_note()
-        self._on_change()
+
+    def _reject(self, error):
+        message = str(error).rstrip(".")
+        self.message.value = f'<span style="color:#b00020">{message}. Kept {format_logits(self._logits)}.</span>'
 
     def _slider_changed(self, change):
         if self._syncing:
             return
         index = self.sliders.index(change["owner"])
-        # The browser echoes the value it shows, which for a logit beyond the track is
-        # the clipped one. Only a value that differs from that is a move by the student.
-        if index >= len(self._logits) or change["new"] == self._clip(self._logits[index]):
+        # The browser echoes the value it shows: a logit beyond the track at its end, others on the grid.
+        if index >= len(self._logits) or is_echo(change["owner"], change["new"], self._logits[index]):
             return
-        self._logits[index] = change["new"]
-        self.message.value = self._range_note()
-        self._set_text_quietly(format_logits(self._logits))
-        self._on_change()
+        values = list(self._logits)
+        values[index] = change["new"]
+        self._apply(values)
 
     @staticmethod
     def _clip(value):
@@ -148,6 +164,18 @@ class LogitControls:
             self.text.value = text
         finally:
             self._syncing = False
+
+
+def is_echo(slider, new, value):
+    """Tell whether a slider's ``new`` value is the browser showing ``value``, not a move by the student.
+
+    The browser puts the handle on the slider's grid (min + k * step) and
+    inside its range, and sends back the value it shows. A move by the
+    student lands at least one step from that shown value, so at least half
+    a step from ``value`` itself.
+    """
+    handle_value = min(max(value, slider.min), slider.max)
+    return abs(new - handle_value) < slider.step / 2
 
 
 def value_table(rows):

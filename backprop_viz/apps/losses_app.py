@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from backprop_viz.apps.controls import LogitControls, format_logits
+from backprop_viz.apps.controls import LogitControls, format_logits, is_echo
 from backprop_viz.apps.loss_comparison import ComparisonPanel, ConfidencePanel, confidence_sweep, losses_on_softmax
 from backprop_viz.apps.loss_curves import CurvesPanel
 from backprop_viz.softmax import softmax
@@ -81,13 +81,12 @@ class PositiveNumberControl:
             self.message.value = f'<span style="{ERROR_STYLE}">{error} Kept {self.value:g}.</span>'
             return
 
-        self.message.value = ""
-        self._sync(slider_value=value)
         self.value = value
+        self._sync(slider_value=value)
         self._on_change()
 
     def _slider_changed(self, change):
-        if self._syncing:
+        if self._syncing or is_echo(self.slider, change["new"], self.value):
             return
         self.message.value = ""
         self.value = change["new"]
@@ -95,13 +94,18 @@ class PositiveNumberControl:
         self._on_change()
 
     def _sync(self, slider_value=None, text=None):
-        """Set the slider or the text without calling back."""
+        """Set the slider or the text without calling back.
+
+        The slider keeps its range: a typed value outside it puts the handle
+        at the end, and a note explains that the box holds the value.
+        """
         self._syncing = True
         try:
             if slider_value is not None:
-                self.slider.min = min(self.slider.min, slider_value)
-                self.slider.max = max(self.slider.max, slider_value)
-                self.slider.value = slider_value
+                self.slider.value = min(max(slider_value, self.slider.min), self.slider.max)
+                outside = not self.slider.min <= slider_value <= self.slider.max
+                self.message.value = (f'<span style="color:#555">{self.name} = {slider_value:g} is beyond the '
+                                      "slider, which sits at its end.</span>") if outside else ""
             if text is not None:
                 self.text.value = text
         finally:
@@ -210,19 +214,32 @@ class LossesApp:
         self.delta_control.set_text(text)
 
     def _logits_changed(self):
-        """Keep the target dropdown to the classes that exist, then update."""
+        """Keep the target dropdown to the classes that exist, then recompute.
+
+        Raises ValueError, with the dropdown as it was, when the core rejects
+        the new logits, so that the logit controls put the last valid ones back.
+        """
+        options, target, note = self.target_dropdown.options, self.target_dropdown.value, self.target_note.value
         class_count = len(self.logit_controls.logits)
-        if len(self.target_dropdown.options) != class_count:
-            target = self.target_dropdown.value
-            self._syncing = True
-            try:
-                self.target_dropdown.options = self._target_options(class_count)
-                self.target_dropdown.value = min(target, class_count - 1)
-            finally:
-                self._syncing = False
+        if len(options) != class_count:
+            self._set_target_quietly(self._target_options(class_count), min(target, class_count - 1))
             moved = target >= class_count
             self.target_note.value = f"moved to class {class_count}, the last one" if moved else ""
-        self.update()
+        try:
+            self._recompute()
+        except ValueError as error:
+            logger.info("rejected logits %s: %s", self.logit_controls.logits.tolist(), error)
+            self._set_target_quietly(options, target)
+            self.target_note.value = note
+            raise
+
+    def _set_target_quietly(self, options, target):
+        self._syncing = True
+        try:
+            self.target_dropdown.options = options
+            self.target_dropdown.value = target
+        finally:
+            self._syncing = False
 
     def _target_changed(self, change):
         self.target_note.value = ""
@@ -236,21 +253,24 @@ class LossesApp:
         """
         if self._syncing:
             return
+        try:
+            self._recompute()
+        except ValueError as error:
+            if not hasattr(self, "values"):
+                raise  # the constructor's arguments, not a student's input
+            logger.info("rejected target %s, delta %s, smoothing %s for logits %s: %s", self.target_dropdown.value,
+                        self.delta_control.value, self.smoothing_slider.value, self.logits.tolist(), error)
+            self.error_message.value = (f'<span style="{ERROR_STYLE}">{error}. '
+                                        f'Kept p = {format_logits(self.logits)}.</span>')
+
+    def _recompute(self):
+        """Compute every loss from the controls and redraw; raise ValueError, changing nothing, if the core rejects them."""
         logits = self.logit_controls.logits
         target = self.target_dropdown.value
         delta = self.delta_control.value
         label_smoothing = self.smoothing_slider.value
-
-        try:
-            values, gradients = losses_on_softmax(logits, target, delta, label_smoothing)
-            sweep = confidence_sweep(logits, target, delta, label_smoothing)
-        except ValueError as error:
-            if not hasattr(self, "values"):
-                raise  # the constructor's arguments, not a student's input
-            logger.info("rejected logits %s, target %s, delta %s: %s", logits.tolist(), target, delta, error)
-            self.error_message.value = (f'<span style="{ERROR_STYLE}">{error}. '
-                                        f'Kept p = {format_logits(self.logits)}.</span>')
-            return
+        values, gradients = losses_on_softmax(logits, target, delta, label_smoothing)
+        sweep = confidence_sweep(logits, target, delta, label_smoothing)
 
         self.error_message.value = ""
         self.logits, self.target, self.values, self.gradients = logits, target, values, gradients

@@ -20,10 +20,19 @@ def naive_softmax_with_warnings(logits, temperature=1.0):
     f : ndarray, shape (T,)
     messages : list of str
         For example ``"RuntimeWarning: overflow encountered in exp"``.
+
+    Raises
+    ------
+    ValueError
+        If :math:`p/\tau` itself is beyond float64, before any exponential.
     """
+    with np.errstate(over="ignore"):
+        scaled = np.asarray(logits, dtype=np.float64) / temperature
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"p/τ overflows float64 at τ = {temperature:.2f}: keep |p| below {1.7e308 * temperature:.2g}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        f = naive_softmax(np.asarray(logits, dtype=np.float64) / temperature)
+        f = naive_softmax(scaled)
     messages = [f"{warning.category.__name__}: {warning.message}" for warning in caught]
     return f, messages
 
@@ -44,7 +53,7 @@ class SoftmaxApp:
         self.temperature_slider = widgets.FloatLogSlider(
             value=1.0, base=10, min=-1, max=1, step=0.05, description=r"$\tau$", readout_format=".2f",
             layout=widgets.Layout(width="320px"))
-        self.temperature_slider.observe(lambda change: self.update(), names="value")
+        self.temperature_slider.observe(self._temperature_changed, names="value")
         self.warning_label = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
         self.table = widgets.HTML()
         self.table.add_class("bv-softmax-table")
@@ -78,8 +87,19 @@ class SoftmaxApp:
         """Type a list of logits into the text box."""
         self.logit_controls.set_text(text)
 
+    def _temperature_changed(self, change):
+        try:
+            self.update()
+        except ValueError as error:
+            self.temperature_slider.value = change["old"]
+            self.logit_controls.message.value = (f'<span style="color:#b00020">{error}. '
+                                                 f'Kept τ = {change["old"]:.2f}.</span>')
+
     def update(self):
-        """Recompute both softmaxes from the controls and redraw the bars."""
+        """Recompute both softmaxes from the controls and redraw the bars.
+
+        Raises ValueError, before changing anything, if :math:`p/\tau` overflows.
+        """
         self.naive, messages = naive_softmax_with_warnings(self.logits, self.temperature)
         self.stable = softmax(self.logits, temperature=self.temperature)
 
