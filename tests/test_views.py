@@ -78,6 +78,19 @@ def test_layout_kept_when_labels_shrink(monkeypatch):
     assert ax.get_position().x0 != left
 
 
+@pytest.mark.parametrize("norms", [[8e-39, 1e-38, 5e-38], [1e-120, 1e-3], [1e-320, 1e-310]])
+def test_gradient_norms_tiny_values_inside_axis(norms):
+    fig, ax = make_figure(4, 3)
+    view = GradientNormPlot(ax, 5)
+    view.update(norms)
+    bottom, top = ax.get_ylim()
+    drawn = view.line.get_ydata()
+
+    assert bottom < top
+    assert bottom <= drawn.min()
+    assert drawn.max() <= top
+
+
 def pixels(fig):
     """Return a copy of the canvas's RGBA buffer."""
     return np.asarray(fig.canvas.get_renderer().buffer_rgba()).copy()

@@ -1,8 +1,8 @@
 r"""The norm :math:`\lVert \partial L / \partial W_k \rVert` of each layer on a log scale, with its value written."""
 import numpy as np
 
-# The log axis goes no lower than this, and zero or non-finite norms are drawn at its bottom.
-MIN_DRAWN_NORM = 1e-30
+# The log axis goes no lower than this: smaller, zero or non-finite norms are drawn at its bottom.
+MIN_DRAWN_NORM = 1e-100
 # Matplotlib's log ticks overflow on axes that span several hundred decades, so larger norms sit at the top.
 MAX_DRAWN_NORM = 1e200
 
@@ -58,7 +58,8 @@ class GradientNormPlot:
         low = float(finite.min()) if finite.size else 1e-3
         high = float(finite.max()) if finite.size else 1.0
         floor = max(low / 10, MIN_DRAWN_NORM)
-        shown = np.where(np.isfinite(norms) & (norms > 0), np.minimum(norms, MAX_DRAWN_NORM / 100), floor)
+        positive = np.isfinite(norms) & (norms > 0)
+        shown = np.where(positive, np.clip(norms, floor, MAX_DRAWN_NORM / 100), floor)
 
         self.line.set_data(layers, shown)
         zero = norms == 0
@@ -69,7 +70,8 @@ class GradientNormPlot:
 
         # Leave a decade of room above the highest marker for its text.
         decades = np.log10(high / low) if high > low else 1.0
-        self.ax.set_ylim(floor / 2, min(high * 10 ** max(0.35 * decades, 0.6), MAX_DRAWN_NORM))
+        top = min(max(high, floor) * 10 ** max(0.35 * decades, 0.6), MAX_DRAWN_NORM)
+        self.ax.set_ylim(floor / 2, top)
         self.ax.set_xlim(0.4, max(count, 1) + 0.6)
         step = 1 if count <= 10 else 2
         self.ax.set_xticks(np.arange(1, count + 1, step))
