@@ -167,3 +167,11 @@ def test_huge_uniform_gradients_not_called_steady(app):
     app.init_dropdown.value = "gaussian"
     assert max(app.gradient_norms) > 1e3
     assert "huge" in app.status.value
+
+
+def test_status_names_uniformly_tiny_gradients(app):
+    app.apply_preset("cure: ReLU + He")
+    app.scale_slider.value = app.scale_slider.min
+
+    assert max(app.gradient_norms) < 1e-6
+    assert "every layer's is tiny" in app.status.value

@@ -25,6 +25,8 @@ activation, the initialiser and its scale.
 """
 
 MAP_COUNT = 3
+# Below this every layer's gradient norm counts as tiny: a step of any usual rate moves no weight visibly.
+TINY_NORM = 1e-6
 
 
 def selected_layers(depth):
@@ -202,6 +204,9 @@ class GradientFlowApp:
         elif max(self.gradient_norms) > 1e3:
             reading = ("the gradient keeps its size from layer to layer, but every layer's is huge: "
                        "the activations have blown up on the way forward")
+        elif max(self.gradient_norms) < TINY_NORM:
+            reading = ("the gradient keeps its size from layer to layer, but every layer's is tiny: "
+                       "the signal has faded on the way forward, so no layer learns")
         else:
             reading = "the gradient keeps its size from the last layer to the first"
         self.status.value = (
