@@ -38,3 +38,10 @@ def test_dashboard_builds_every_tab():
     dashboard = Dashboard()
     for title, _ in TABS:
         assert dashboard.open(title).widget is dashboard.widget.children[dashboard.widget.selected_index].children[0]
+
+
+def test_lesson_rows_wrap_on_narrow_screens():
+    app = Dashboard().open("Cross-entropy")
+
+    assert app.widget.layout.flex_flow == "row wrap"
+    assert app.widget.layout.overflow == "auto"

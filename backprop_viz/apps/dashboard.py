@@ -44,6 +44,7 @@ class Dashboard:
         index = titles.index(title)
         if title not in self.apps:
             self.apps[title] = load_app_class(TABS[index][1])()
+            fit_to_width(self.apps[title].widget)
             self._placeholders[index].children = [self.apps[title].widget]
         self.widget.selected_index = index
         return self.apps[title]
@@ -51,3 +52,15 @@ class Dashboard:
     def _tab_selected(self, change):
         if change["new"] is not None:
             self.open(TABS[change["new"]][0])
+
+
+def fit_to_width(widget):
+    """Let a lesson fit a narrow screen, such as a 1280-pixel projector.
+
+    A lesson that is a row (controls, then figures) wraps, so its figures
+    move below the controls when both do not fit side by side, and whatever
+    is still wider than the page scrolls instead of being cut off.
+    """
+    if isinstance(widget, widgets.HBox):
+        widget.layout.flex_flow = "row wrap"
+    widget.layout.overflow = "auto"
