@@ -142,6 +142,14 @@ def test_softmax_overflowing_temperature_is_rejected():
     assert "Kept τ = 1.00" in app.logit_controls.message.value
 
 
+def test_jacobian_check_declines_huge_logits():
+    app = JacobianApp()
+    app.set_logits("1e308, 1e308, 1e308")
+
+    assert "not possible at |p| = 1.0e+308" in app.check_label.value
+    assert "relative error" not in app.check_label.value
+
+
 def test_logit_slider_echo_keeps_typed_value():
     app = SoftmaxApp()
     app.set_logits("1.23, 2, 3")

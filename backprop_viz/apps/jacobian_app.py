@@ -8,6 +8,9 @@ from backprop_viz.softmax import softmax, softmax_jacobian
 from backprop_viz.views import BarChart, Heatmap, make_figure
 
 
+CHECK_STEP = 1e-6
+
+
 def numerical_jacobian(logits, temperature=1.0):
     r"""Build :math:`\partial f_i / \partial p_j` column by column from central differences.
 
@@ -15,7 +18,7 @@ def numerical_jacobian(logits, temperature=1.0):
     -------
     ndarray, shape (T, T)
     """
-    rows = [numerical_gradient(lambda p, i=i: softmax(p, temperature=temperature)[i], logits)
+    rows = [numerical_gradient(lambda p, i=i: softmax(p, temperature=temperature)[i], logits, step=CHECK_STEP)
             for i in range(len(logits))]
     return np.array(rows)
 
@@ -59,6 +62,15 @@ class JacobianApp:
         """Type a list of logits into the text box."""
         self.logit_controls.set_text(text)
 
+    def _check_text(self):
+        # Central differences step every logit by CHECK_STEP, which float64 cannot add to a logit above
+        # about 2e10 (its spacing there is over twice the step), so the check would compare J with noise.
+        largest = float(np.abs(self.logits).max())
+        if largest + CHECK_STEP == largest or largest - CHECK_STEP == largest:
+            return (f"Finite-difference check: not possible at |p| = {largest:.1e}, where a step of "
+                    f"{CHECK_STEP:g} is lost in float64's rounding")
+        return f"Finite-difference check: relative error {self.check_error:.1e}"
+
     def update(self):
         """Recompute f and J from the logits, check J numerically, and redraw."""
         self.probabilities = softmax(self.logits)
@@ -71,6 +83,6 @@ class JacobianApp:
         self.check_label.value = (
             f"Largest row sum: {np.abs(self.jacobian.sum(axis=1)).max():.1e}, "
             f"largest column sum: {np.abs(self.jacobian.sum(axis=0)).max():.1e}<br>"
-            f"Finite-difference check: relative error {self.check_error:.1e}")
+            f"{self._check_text()}")
         self.table.value = value_table({"logits p": self.logits, "probabilities f": self.probabilities})
         self.fig.refresh()
