@@ -285,3 +285,18 @@ def test_epoch_limit_change_updates_status():
     app = TrainingLabApp("iris")
     app.epochs_slider.value = 7
     assert "Play stops at 7" in app.status.value
+
+
+def test_settings_change_while_playing_says_so():
+    app = TrainingLabApp("moons")
+
+    async def play_then_change_activation():
+        app.play()
+        await asyncio.sleep(0.2)
+        app.activation_dropdown.value = "tanh"
+        return app.is_playing
+
+    playing_after = in_new_thread(lambda: asyncio.run(play_then_change_activation()))
+    assert not playing_after
+    assert app.trainer.step_count == 0
+    assert "starts from epoch 0, paused" in app.message.value

@@ -354,10 +354,12 @@ class TrainingLabApp:
 
     def _rebuild(self):
         """Pause, build a new network and trainer from the controls, and redraw every view."""
+        was_playing = self.is_playing
         self.pause()
         split = self.split
         self.trainer = Trainer.from_settings(self.settings, split=split)
-        self.message.value = ""
+        self.message.value = ("New settings: a new network starts from epoch 0, paused. Press Play to train it."
+                              if was_playing else "")
 
         two_dimensional = split.n_features == 2
         self.regions_fig.canvas.layout.display = None if two_dimensional else "none"
