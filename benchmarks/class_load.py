@@ -213,7 +213,7 @@ async def run_class(browser, url, sessions, moves, server):
 
 
 async def run_soak(browser, url, updates, server):
-    """Drive ``updates`` slider moves in one page; return its own kernel's RSS before and after, in MiB."""
+    """Drive ``updates`` slider moves in one page and return its own kernel's RSS samples (MiB) and what was moved."""
     context, page, _, kernel_id = await open_session(browser, url, [])
     try:
         kernel = kernel_process(server, kernel_id)
@@ -244,7 +244,7 @@ async def run_soak(browser, url, updates, server):
         block = max(1, updates // (5 * len(slider_tabs)))
         done = 0
         missed = 0
-        # A second sample after the first tenth of the updates tells caches that fill once from a steady leak.
+        # A second sample after the first tenth of the updates separates caches that fill once from a steady leak.
         first_tenth = None
         while done < updates:
             for title in slider_tabs:

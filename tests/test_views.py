@@ -171,13 +171,13 @@ def differing_fraction(first, second):
 def test_saved_figure_shows_animated():
     fig, bars, heatmap = bar_and_heatmap_figure()
     saved = saved_pixels(fig)
-    shown = full_draw_pixels(fig)
+    on_screen = full_draw_pixels(fig)
     for artist in [*bars.bars, *bars.texts, heatmap.image, *heatmap.texts.ravel()]:
         artist.set_visible(False)
     without_animated = saved_pixels(fig)
 
     # Saving draws animated artists in z-order among the others, so edges where they meet a spine may differ.
-    assert differing_fraction(saved, shown) < 0.02
+    assert differing_fraction(saved, on_screen) < 0.02
     assert differing_fraction(saved, without_animated) > 0.1
 
 
@@ -235,25 +235,17 @@ def test_refresh_waits_for_browser(monkeypatch):
     assert calls == ["idle"]
 
 
-def test_refresh_draws_at_once_when_shown(monkeypatch):
+@pytest.mark.parametrize("last_draw, expected", [
+    ((-2.0, -1.0), ["now"]),  # a draw of 1 s that ended 1 s ago: idle long enough
+    ((-10.0, 0.0), ["idle"]),  # a draw of 10 s that just ended: defer
+])
+def test_refresh_when_shown(monkeypatch, last_draw, expected):
     fig, bars, heatmap = bar_and_heatmap_figure()
     show_in_browser(fig)
     calls = record_draws(monkeypatch, fig)
     now = time.perf_counter()
-    fig._last_draw = (now - 2.0, now - 1.0)
+    fig._last_draw = (now + last_draw[0], now + last_draw[1])
 
     fig.refresh()
 
-    assert calls == ["now"]
-
-
-def test_refresh_defers_right_after_long_draw(monkeypatch):
-    fig, bars, heatmap = bar_and_heatmap_figure()
-    show_in_browser(fig)
-    calls = record_draws(monkeypatch, fig)
-    now = time.perf_counter()
-    fig._last_draw = (now - 10.0, now)
-
-    fig.refresh()
-
-    assert calls == ["idle"]
+    assert calls == expected

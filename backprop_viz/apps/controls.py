@@ -122,8 +122,11 @@ class LogitControls:
         self.message.value = self._range_note()
 
     def _reject(self, error):
-        message = str(error).rstrip(".")
-        self.message.value = f'<span style="color:#b00020">{message}. Kept {format_logits(self._logits)}.</span>'
+        self.show_error(f"{str(error).rstrip('.')}. Kept {format_logits(self._logits)}.")
+
+    def show_error(self, text):
+        """Show ``text`` in red beside the box."""
+        self.message.value = f'<span style="color:#b00020">{text}</span>'
 
     def _slider_changed(self, change):
         if self._syncing:

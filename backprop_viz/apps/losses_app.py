@@ -97,7 +97,7 @@ class PositiveNumberControl:
         """Set the slider or the text without calling back.
 
         The slider keeps its range: a typed value outside it puts the handle
-        at the end, and a note explains that the box holds the value.
+        at the end, and a note explains that the box contains the value.
         """
         self._syncing = True
         try:

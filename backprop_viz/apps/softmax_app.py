@@ -92,8 +92,7 @@ class SoftmaxApp:
             self.update()
         except ValueError as error:
             self.temperature_slider.value = change["old"]
-            self.logit_controls.message.value = (f'<span style="color:#b00020">{error}. '
-                                                 f'Kept τ = {change["old"]:.2f}.</span>')
+            self.logit_controls.show_error(f'{error}. Kept τ = {change["old"]:.2f}.')
 
     def update(self):
         """Recompute both softmaxes from the controls and redraw the bars.

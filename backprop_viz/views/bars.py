@@ -1,11 +1,10 @@
 """Labelled bars with the value written on each bar."""
 import numpy as np
 
-from backprop_viz.views.figure import nice_ceiling
+from backprop_viz.views.figure import MAX_AXIS_LIMIT, nice_ceiling
 from backprop_viz.views.heatmap import format_value
 
 HEADROOM = 1.18
-LARGEST_LIMIT = 1e300
 
 
 class BarChart:
@@ -95,7 +94,7 @@ class BarChart:
 def fitted_limits(values):
     """Return y limits around 0 and the finite ``values``, with room for the numbers, rounded up to nice values."""
     # Clipped so that the limits and the room above them stay finite.
-    finite = np.clip(values[np.isfinite(values)], -LARGEST_LIMIT, LARGEST_LIMIT)
+    finite = np.clip(values[np.isfinite(values)], -MAX_AXIS_LIMIT, MAX_AXIS_LIMIT)
     low = min(0.0, finite.min()) if finite.size else 0.0
     high = max(0.0, finite.max()) if finite.size else 1.0
     margin = (HEADROOM - 1) * max(high - low, 1e-12)

@@ -7,6 +7,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+# Axis and colour limits are capped here, so that the room views add above their data stays finite.
+MAX_AXIS_LIMIT = 1e300
 
 
 class SettledLayout(ConstrainedLayoutEngine):
@@ -70,7 +72,7 @@ class LessonFigure(Figure):
         So once the browser shows the canvas, the figure is drawn and sent at
         once. It falls back to ``draw_idle`` when the last draw ended less
         than its own duration ago: during a drag, slider events then queue
-        up behind at most one draw, and the browser asks for the latest
+        up behind at most one draw, and the browser requests the latest
         state once.
         """
         started, ended = self._last_draw

@@ -59,14 +59,14 @@ class GradientNormPlot:
         high = float(finite.max()) if finite.size else 1.0
         floor = max(low / 10, MIN_DRAWN_NORM)
         positive = np.isfinite(norms) & (norms > 0)
-        shown = np.where(positive, np.clip(norms, floor, MAX_DRAWN_NORM / 100), floor)
+        plotted = np.where(positive, np.clip(norms, floor, MAX_DRAWN_NORM / 100), floor)
 
-        self.line.set_data(layers, shown)
+        self.line.set_data(layers, plotted)
         zero = norms == 0
-        self.zeros.set_data(layers[zero], shown[zero])
+        self.zeros.set_data(layers[zero], plotted[zero])
         picked = [k for k in highlighted if 1 <= k <= count]
-        self.highlight.set_data(picked, shown[np.asarray(picked, dtype=int) - 1] if picked else [])
-        self._write_values(norms, shown)
+        self.highlight.set_data(picked, plotted[np.asarray(picked, dtype=int) - 1] if picked else [])
+        self._write_values(norms, plotted)
 
         # Leave a decade of room above the highest marker for its text.
         decades = np.log10(high / low) if high > low else 1.0
@@ -76,14 +76,14 @@ class GradientNormPlot:
         step = 1 if count <= 10 else 2
         self.ax.set_xticks(np.arange(1, count + 1, step))
 
-    def _write_values(self, norms, shown):
+    def _write_values(self, norms, plotted):
         crowded = len(norms) > 8
         for index, text in enumerate(self.texts):
             visible = index < len(norms)
             text.set_visible(visible)
             if not visible:
                 continue
-            text.xy = (index + 1, shown[index])
+            text.xy = (index + 1, plotted[index])
             text.set_text(format_norm(norms[index]))
             text.set_rotation(90 if crowded else 0)
             text.set_fontsize(7 if crowded else 8)

@@ -2,10 +2,8 @@
 import numpy as np
 from matplotlib.colors import Normalize, TwoSlopeNorm
 
-from backprop_viz.views.figure import nice_ceiling
+from backprop_viz.views.figure import MAX_AXIS_LIMIT, nice_ceiling
 
-
-LARGEST_LIMIT = 1e300
 
 
 class Heatmap:
@@ -87,7 +85,7 @@ class Heatmap:
         if limit is None:
             finite = matrix[np.isfinite(matrix)]
             limit = float(np.max(np.abs(finite))) if finite.size else 0.0
-        top = nice_ceiling(min(limit, LARGEST_LIMIT)) if limit > 0 else 1.0
+        top = nice_ceiling(min(limit, MAX_AXIS_LIMIT)) if limit > 0 else 1.0
         bottom = -top if self.diverging else 0.0
         if (self.image.norm.vmin, self.image.norm.vmax) != (bottom, top):
             self.image.norm.vmin, self.image.norm.vmax = bottom, top

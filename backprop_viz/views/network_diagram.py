@@ -10,8 +10,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import TwoSlopeNorm, to_rgba
 from matplotlib.patches import Circle
 
-from backprop_viz.views.figure import nice_ceiling
-from backprop_viz.views.heatmap import LARGEST_LIMIT, format_value
+from backprop_viz.views.figure import MAX_AXIS_LIMIT, nice_ceiling
+from backprop_viz.views.heatmap import format_value
 
 COLUMN_SPACING = 2.6
 ROW_SPACING = 1.15
@@ -232,7 +232,7 @@ class NetworkDiagram:
         known = [np.asarray(values) for values in edge_values.values() if values is not None]
         largest = max((float(np.max(np.abs(values))) for values in known), default=0.0)
         # Rounded up, so that the colour bar, which is redrawn in full when it changes, mostly stays.
-        limit = nice_ceiling(min(largest, LARGEST_LIMIT)) if largest > 0 else 1.0
+        limit = nice_ceiling(min(largest, MAX_AXIS_LIMIT)) if largest > 0 else 1.0
         if self.edge_mappable.get_clim() != (-limit, limit):
             self.edge_mappable.set_clim(-limit, limit)
 
